@@ -1,0 +1,61 @@
+// Rebuilds the server when build/ is missing or older than anything it is made from.
+import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import path from 'node:path';
+
+const SOURCES = [
+	'src',
+	'static',
+	'svelte.config.js',
+	'vite.config.ts',
+	'package.json',
+	'package-lock.json',
+	'tsconfig.json'
+];
+export const BUILD_MARKER = 'build/index.js';
+
+function newestMtime(entry: string): number {
+	let stat: fs.Stats;
+	try {
+		stat = fs.statSync(entry);
+	} catch {
+		return 0;
+	}
+	if (!stat.isDirectory()) return stat.mtimeMs;
+	let newest = stat.mtimeMs;
+	for (const child of fs.readdirSync(entry)) {
+		newest = Math.max(newest, newestMtime(path.join(entry, child)));
+	}
+	return newest;
+}
+
+export function buildIsStale(root = process.cwd()): boolean {
+	const marker = path.join(root, BUILD_MARKER);
+	if (!fs.existsSync(marker)) return true;
+	const built = fs.statSync(marker).mtimeMs;
+	return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
+}
+
+export function buildIfStale(root = process.cwd()): void {
+	if (!buildIsStale(root)) return;
+	console.log('Building Think Safe (the sources changed since the last build)…');
+	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
+		cwd: root,
+		stdio: 'inherit'
+	});
+	if (result.status !== 0) {
+		throw new Error('The build failed: see the messages above.');
+	}
+	// vite writes index.js early; touching it marks the whole build as complete.
+	const now = new Date();
+	fs.utimesSync(path.join(root, BUILD_MARKER), now, now);
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+	try {
+		buildIfStale();
+	} catch (error) {
+		console.error((error as Error).message);
+		process.exit(1);
+	}
+}

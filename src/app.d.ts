@@ -1,0 +1,19 @@
+// See https://svelte.dev/docs/kit/types#app.d.ts
+declare global {
+	namespace App {
+		interface Error {
+			message: string;
+		}
+		// Locals are filled by hooks.server.ts (who is asking); access is decided per route.
+		// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+		interface Locals {}
+		// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+		interface PageData {}
+		// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+		interface PageState {}
+		// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+		interface Platform {}
+	}
+}
+
+export {};

@@ -1,0 +1,38 @@
+// Request pipeline: security headers on every response, then (from Step 3) who is
+// asking. Access itself is decided in each route through $lib/server/access.
+import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
+import { sequence } from '@sveltejs/kit/hooks';
+import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
+
+export const init: ServerInit = async () => {
+	await migrateToLatest(getHandle().db);
+	process.once('sveltekit:shutdown', () => {
+		void closeDatabase();
+	});
+};
+
+const securityHeaders: Handle = async ({ event, resolve }) => {
+	const response = await resolve(event);
+	const headers = response.headers;
+	headers.set('X-Content-Type-Options', 'nosniff');
+	headers.set('Referrer-Policy', 'no-referrer');
+	headers.set('X-Frame-Options', 'DENY');
+	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
+	headers.set('Cross-Origin-Resource-Policy', 'same-origin');
+	headers.set(
+		'Permissions-Policy',
+		'geolocation=(), camera=(), microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()'
+	);
+	return response;
+};
+
+export const handle = sequence(securityHeaders);
+
+// Never show a stack trace to a teacher or a child: log it, answer plainly.
+export const handleError: HandleServerError = ({ error, status, message }) => {
+	if (status >= 500) console.error(error);
+	return {
+		message:
+			status >= 500 ? 'Something went wrong on our side. Please try again in a moment.' : message
+	};
+};

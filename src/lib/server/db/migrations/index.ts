@@ -1,0 +1,8 @@
+// Migrations are listed here rather than read from a folder so that they survive
+// bundling into the built server. Keys sort in the order they run.
+import type { Migration } from 'kysely';
+import * as m001 from './001-initial';
+
+export const migrations: Record<string, Migration> = {
+	'001-initial': m001
+};

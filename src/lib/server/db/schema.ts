@@ -1,0 +1,203 @@
+// Kysely's view of the database. Timestamps are ISO-8601 UTC text everywhere;
+// booleans are integers 0/1 so the same code runs on PostgreSQL later.
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+export type Role = 'coordinator' | 'lead' | 'teacher';
+export type SessionMode = 'live' | 'self';
+export type SessionStatus = 'lobby' | 'running' | 'ended';
+export type Phase = 'pre' | 'main';
+export type AttendanceStatus = 'present' | 'absent';
+
+type Id = Generated<number>;
+
+export interface BoroughSettingsTable {
+	id: number;
+	name: string;
+	pupil_target: number;
+	updated_at: string;
+}
+
+export interface SchoolsTable {
+	id: Id;
+	name: string;
+	created_at: string;
+	archived_at: string | null;
+}
+
+export interface StaffUsersTable {
+	id: Id;
+	/** Sign-in name; an email address by convention, never mailed. */
+	email: string;
+	display_name: string;
+	role: Role;
+	school_id: number | null;
+	password_hash: string | null;
+	password_changed_at: string | null;
+	disabled_at: string | null;
+	created_at: string;
+}
+
+export interface StaffSessionsTable {
+	/** SHA-256 of the cookie token, hex: the token itself is never stored. */
+	id: string;
+	user_id: number;
+	created_at: string;
+	last_seen_at: string;
+	expires_at: string;
+}
+
+export interface ClassesTable {
+	id: Id;
+	school_id: number;
+	name: string;
+	year_group: number;
+	academic_year: string;
+	code: string;
+	created_at: string;
+	archived_at: string | null;
+}
+
+export interface ClassTeachersTable {
+	class_id: number;
+	user_id: number;
+}
+
+export interface PupilsTable {
+	id: Id;
+	class_id: number;
+	first_name: string;
+	last_initial: string;
+	/** Three picture indices (0–11) in order, e.g. "3-7-1"; unique within the class. */
+	picture_password: string;
+	failed_attempts: ColumnType<number, number | undefined, number>;
+	locked_until: string | null;
+	archived_at: string | null;
+	created_at: string;
+}
+
+export interface PupilSessionsTable {
+	id: string;
+	pupil_id: number;
+	created_at: string;
+	expires_at: string;
+}
+
+export interface PupilLoginTokensTable {
+	/** SHA-256 of the QR card token. */
+	id: string;
+	pupil_id: number;
+	created_at: string;
+	revoked_at: string | null;
+}
+
+export interface ClassSessionsTable {
+	id: Id;
+	class_id: number;
+	lesson_id: string;
+	lesson_hash: string;
+	mode: SessionMode;
+	status: SessionStatus;
+	/** -1 is the knowledge check / lobby; 0… are the lesson's steps. */
+	current_step: number;
+	revealed_question: string | null;
+	closes_at: string | null;
+	started_by: number | null;
+	created_at: string;
+	started_at: string | null;
+	ended_at: string | null;
+}
+
+export interface AttendanceTable {
+	session_id: number;
+	pupil_id: number;
+	status: AttendanceStatus;
+	/** 'joined' when the pupil signed into the session, 'teacher' when marked by hand. */
+	source: 'joined' | 'teacher';
+	marked_by: number | null;
+	updated_at: string;
+}
+
+export interface ProgressTable {
+	session_id: number;
+	pupil_id: number;
+	lesson_id: string;
+	current_step: number;
+	furthest_step: number;
+	reached_end: number;
+	updated_at: string;
+}
+
+export interface PaperCompletionsTable {
+	pupil_id: number;
+	lesson_id: string;
+	marked_by: number;
+	marked_at: string;
+}
+
+export interface AnswersTable {
+	id: Id;
+	/** Made in the pupil's browser so that a retried submit is stored once. */
+	client_id: string;
+	session_id: number;
+	pupil_id: number;
+	lesson_id: string;
+	question_id: string;
+	phase: Phase;
+	/** JSON array of chosen option indexes. */
+	selected: string;
+	/** 1, 0, or null for a poll. */
+	correct: number | null;
+	answered_at: string;
+}
+
+export interface AuditEventsTable {
+	id: Id;
+	at: string;
+	actor_type: 'staff' | 'pupil' | 'system' | 'anonymous';
+	actor_id: number | null;
+	school_id: number | null;
+	action: string;
+	target_type: string | null;
+	target_id: string | null;
+	detail: string | null;
+	ip: string | null;
+}
+
+export interface RateLimitsTable {
+	key: string;
+	count: number;
+	window_started_at: string;
+	locked_until: string | null;
+}
+
+export interface DB {
+	borough_settings: BoroughSettingsTable;
+	schools: SchoolsTable;
+	staff_users: StaffUsersTable;
+	staff_sessions: StaffSessionsTable;
+	classes: ClassesTable;
+	class_teachers: ClassTeachersTable;
+	pupils: PupilsTable;
+	pupil_sessions: PupilSessionsTable;
+	pupil_login_tokens: PupilLoginTokensTable;
+	class_sessions: ClassSessionsTable;
+	attendance: AttendanceTable;
+	progress: ProgressTable;
+	paper_completions: PaperCompletionsTable;
+	answers: AnswersTable;
+	audit_events: AuditEventsTable;
+	rate_limits: RateLimitsTable;
+}
+
+export type School = Selectable<SchoolsTable>;
+export type NewSchool = Insertable<SchoolsTable>;
+export type StaffUser = Selectable<StaffUsersTable>;
+export type NewStaffUser = Insertable<StaffUsersTable>;
+export type StaffUserUpdate = Updateable<StaffUsersTable>;
+export type Class = Selectable<ClassesTable>;
+export type NewClass = Insertable<ClassesTable>;
+export type Pupil = Selectable<PupilsTable>;
+export type NewPupil = Insertable<PupilsTable>;
+export type ClassSession = Selectable<ClassSessionsTable>;
+export type Answer = Selectable<AnswersTable>;
+export type AuditEvent = Selectable<AuditEventsTable>;

@@ -1,0 +1,265 @@
+// The demo borough: the same schools, staff and pupils on every machine, so that a
+// fresh `npm start` has something real to show and the README's sign-ins work.
+import type { Kysely } from 'kysely';
+import { hashPassword } from './auth/password';
+import { nowIso } from './db';
+import type { DB, Role } from './db/schema';
+import { makeClassCode, makePicturePassword, seededInt } from './random';
+import { academicYearOf } from '../academic-year';
+
+export const DEMO_BOROUGH = 'Basingstoke and Deane (demo)';
+/** Demo only: printed by `npm start` and listed in the README. */
+export const DEMO_PASSWORD = 'think-safe-demo';
+
+interface DemoSchool {
+	name: string;
+	slug: string;
+	classes: { name: string; pupils: number }[];
+}
+
+export const DEMO_SCHOOLS: DemoSchool[] = [
+	{
+		name: 'Loddon Vale Primary',
+		slug: 'loddon-vale',
+		classes: [
+			{ name: 'Willow', pupils: 26 },
+			{ name: 'Oak', pupils: 25 }
+		]
+	},
+	{
+		name: 'Kempshott Meadow Primary',
+		slug: 'kempshott-meadow',
+		classes: [
+			{ name: 'Kestrel', pupils: 26 },
+			{ name: 'Heron', pupils: 25 }
+		]
+	},
+	{
+		name: 'Tadley Common Primary',
+		slug: 'tadley-common',
+		classes: [
+			{ name: 'Maple', pupils: 27 },
+			{ name: 'Birch', pupils: 24 }
+		]
+	},
+	{
+		name: 'Whitchurch Fields Primary',
+		slug: 'whitchurch-fields',
+		classes: [{ name: 'Year 6', pupils: 26 }]
+	},
+	{
+		name: 'Overton Mill Primary',
+		slug: 'overton-mill',
+		classes: [
+			{ name: 'Falcon', pupils: 26 },
+			{ name: 'Otter', pupils: 25 }
+		]
+	},
+	{
+		name: 'Popley Brook Primary',
+		slug: 'popley-brook',
+		classes: [
+			{ name: 'Cedar', pupils: 25 },
+			{ name: 'Rowan', pupils: 25 }
+		]
+	}
+];
+
+const FIRST_NAMES = [
+	'Amira',
+	'Oliver',
+	'Noah',
+	'Isla',
+	'Freya',
+	'Leo',
+	'Aisha',
+	'Harry',
+	'Mia',
+	'Jacob',
+	'Zara',
+	'George',
+	'Ava',
+	'Muhammad',
+	'Ella',
+	'Arthur',
+	'Lily',
+	'Oscar',
+	'Grace',
+	'Theo',
+	'Priya',
+	'Charlie',
+	'Sophie',
+	'Alfie',
+	'Hana',
+	'Jack',
+	'Emily',
+	'Kofi',
+	'Ruby',
+	'Finley',
+	'Maya',
+	'Yusuf',
+	'Evie',
+	'Tomasz',
+	'Poppy',
+	'Ethan',
+	'Layla',
+	'Samuel',
+	'Chloe',
+	'Reuben',
+	'Imogen',
+	'Dylan',
+	'Anaya',
+	'Joshua',
+	'Florence',
+	'Luca',
+	'Niamh',
+	'Ibrahim',
+	'Erin',
+	'Max',
+	'Zainab',
+	'Archie',
+	'Daisy',
+	'Adam',
+	'Esme',
+	'Rory',
+	'Matilda',
+	'Kai',
+	'Scarlett',
+	'Elijah'
+];
+const INITIALS = 'ABCDEFGHJKLMNOPRSTWY';
+
+export interface DemoSignIn {
+	role: Role;
+	email: string;
+	name: string;
+	school?: string;
+	className?: string;
+}
+
+export function demoSignIns(): DemoSignIn[] {
+	const rows: DemoSignIn[] = [
+		{ role: 'coordinator', email: 'coordinator@demo.thinksafe.test', name: 'Sam Okafor' }
+	];
+	for (const school of DEMO_SCHOOLS) {
+		rows.push({
+			role: 'lead',
+			email: `lead.${school.slug}@demo.thinksafe.test`,
+			name: `Lead of ${school.name}`,
+			school: school.name
+		});
+		for (const cls of school.classes) {
+			const classSlug = cls.name.toLowerCase().replace(/\s+/g, '');
+			rows.push({
+				role: 'teacher',
+				email: `${classSlug}.${school.slug}@demo.thinksafe.test`,
+				name: `Teacher of ${cls.name}`,
+				school: school.name,
+				className: cls.name
+			});
+		}
+	}
+	return rows;
+}
+
+export async function isEmpty(db: Kysely<DB>): Promise<boolean> {
+	const row = await db
+		.selectFrom('schools')
+		.select((eb) => eb.fn.countAll<number>().as('n'))
+		.executeTakeFirstOrThrow();
+	return Number(row.n) === 0;
+}
+
+/** Loads the demo borough into an empty database, in one transaction. Returns false if it already had data. */
+export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolean> {
+	if (!(await isEmpty(db))) return false;
+	const passwordHash = await hashPassword(DEMO_PASSWORD);
+	const random = seededInt(2026);
+	const at = nowIso();
+	const academicYear = academicYearOf(now);
+	const signIns = demoSignIns();
+
+	await db.transaction().execute(async (trx) => {
+		await trx
+			.insertInto('borough_settings')
+			.values({ id: 1, name: DEMO_BOROUGH, pupil_target: 1900, updated_at: at })
+			.onConflict((oc) => oc.column('id').doUpdateSet({ name: DEMO_BOROUGH, updated_at: at }))
+			.execute();
+
+		const staff = async (person: DemoSignIn, schoolId: number | null) => {
+			const row = await trx
+				.insertInto('staff_users')
+				.values({
+					email: person.email,
+					display_name: person.name,
+					role: person.role,
+					school_id: schoolId,
+					password_hash: passwordHash,
+					password_changed_at: at,
+					created_at: at
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			return row.id;
+		};
+
+		await staff(signIns[0], null);
+		const codes = new Set<string>();
+		for (const school of DEMO_SCHOOLS) {
+			const { id: schoolId } = await trx
+				.insertInto('schools')
+				.values({ name: school.name, created_at: at })
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			await staff(
+				signIns.find((s) => s.role === 'lead' && s.school === school.name)!,
+				schoolId
+			);
+
+			for (const cls of school.classes) {
+				let code = makeClassCode(random);
+				while (codes.has(code)) code = makeClassCode(random);
+				codes.add(code);
+				const { id: classId } = await trx
+					.insertInto('classes')
+					.values({
+						school_id: schoolId,
+						name: cls.name,
+						year_group: 6,
+						academic_year: academicYear,
+						code,
+						created_at: at
+					})
+					.returning('id')
+					.executeTakeFirstOrThrow();
+				const teacher = signIns.find((s) => s.school === school.name && s.className === cls.name)!;
+				const teacherId = await staff(teacher, schoolId);
+				await trx
+					.insertInto('class_teachers')
+					.values({ class_id: classId, user_id: teacherId })
+					.execute();
+
+				const taken = new Set<string>();
+				const names = new Set<string>();
+				const pupils = [];
+				while (pupils.length < cls.pupils) {
+					const first = FIRST_NAMES[random(FIRST_NAMES.length)];
+					const initial = INITIALS[random(INITIALS.length)];
+					if (names.has(first + initial)) continue;
+					names.add(first + initial);
+					const pictures = makePicturePassword(taken, random).join('-');
+					taken.add(pictures);
+					pupils.push({
+						class_id: classId,
+						first_name: first,
+						last_initial: initial,
+						picture_password: pictures,
+						created_at: at
+					});
+				}
+				await trx.insertInto('pupils').values(pupils).execute();
+			}
+		}
+	});
+	return true;
+}
