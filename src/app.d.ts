@@ -5,8 +5,10 @@ declare global {
 			message: string;
 		}
 		// Locals are filled by hooks.server.ts (who is asking); access is decided per route.
-		// eslint-disable-next-line @typescript-eslint/no-empty-object-type
-		interface Locals {}
+		interface Locals {
+			staff: import('$lib/server/auth/session').StaffPrincipal | null;
+			pupil: import('$lib/server/auth/session').PupilPrincipal | null;
+		}
 		// eslint-disable-next-line @typescript-eslint/no-empty-object-type
 		interface PageData {}
 		// eslint-disable-next-line @typescript-eslint/no-empty-object-type

@@ -3,6 +3,12 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
+import {
+	clearSessionCookie,
+	readSessionCookie,
+	setSessionCookie
+} from '$lib/server/auth/cookies';
+import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(getHandle().db);
@@ -26,7 +32,32 @@ const securityHeaders: Handle = async ({ event, resolve }) => {
 	return response;
 };
 
-export const handle = sequence(securityHeaders);
+// Fills locals with who is asking. It decides nothing about access: routes do.
+const authenticate: Handle = async ({ event, resolve }) => {
+	event.locals.staff = null;
+	event.locals.pupil = null;
+	const staffToken = readSessionCookie(event.cookies, 'staff', event.url);
+	if (staffToken) {
+		const result = await validateStaffSession(staffToken);
+		if (!result) {
+			clearSessionCookie(event.cookies, 'staff', event.url);
+		} else {
+			event.locals.staff = result.user;
+			if (result.renewed) {
+				setSessionCookie(event.cookies, 'staff', event.url, staffToken, result.expiresAt);
+			}
+		}
+	}
+	const pupilToken = readSessionCookie(event.cookies, 'pupil', event.url);
+	if (pupilToken) {
+		const pupil = await validatePupilSession(pupilToken);
+		if (!pupil) clearSessionCookie(event.cookies, 'pupil', event.url);
+		event.locals.pupil = pupil;
+	}
+	return resolve(event);
+};
+
+export const handle = sequence(securityHeaders, authenticate);
 
 // Never show a stack trace to a teacher or a child: log it, answer plainly.
 export const handleError: HandleServerError = ({ error, status, message }) => {

@@ -1,0 +1,129 @@
+// The one place that answers "may this person see or change this?". Every route asks
+// here about the object it touches. Refusals are 404s so that nobody learns what
+// exists outside their scope.
+import { error } from '@sveltejs/kit';
+import { getDb } from './db';
+import type { Role } from './db/schema';
+import type { PupilPrincipal, StaffPrincipal } from './auth/session';
+
+export interface ClassScope {
+	id: number;
+	schoolId: number;
+	archived: boolean;
+}
+
+async function classScope(classId: number): Promise<ClassScope | undefined> {
+	if (!Number.isSafeInteger(classId) || classId <= 0) return undefined;
+	const row = await getDb()
+		.selectFrom('classes')
+		.select(['id', 'school_id', 'archived_at'])
+		.where('id', '=', classId)
+		.executeTakeFirst();
+	return row && { id: row.id, schoolId: row.school_id, archived: row.archived_at !== null };
+}
+
+async function teaches(userId: number, classId: number): Promise<boolean> {
+	const row = await getDb()
+		.selectFrom('class_teachers')
+		.select('class_id')
+		.where('class_id', '=', classId)
+		.where('user_id', '=', userId)
+		.executeTakeFirst();
+	return !!row;
+}
+
+/**
+ * Pupil-level data of a class (names, answers, progress): its teachers and its
+ * school's lead. Never the coordinator, who sees only aggregates.
+ */
+export async function canSeeClass(user: StaffPrincipal, classId: number): Promise<boolean> {
+	const scope = await classScope(classId);
+	if (!scope) return false;
+	if (user.role === 'lead') return scope.schoolId === user.schoolId;
+	if (user.role === 'teacher') return scope.schoolId === user.schoolId && (await teaches(user.id, classId));
+	return false;
+}
+
+export async function assertCanSeeClass(user: StaffPrincipal, classId: number): Promise<ClassScope> {
+	if (!(await canSeeClass(user, classId))) error(404, 'There is no such class in your school.');
+	return (await classScope(classId))!;
+}
+
+/** The same people may change a class: its teachers and its school's lead. */
+export const canManageClass = canSeeClass;
+export const assertCanManageClass = assertCanSeeClass;
+
+/** Creating classes: leads and teachers, in their own school. */
+export function canCreateClassIn(user: StaffPrincipal, schoolId: number): boolean {
+	return (user.role === 'lead' || user.role === 'teacher') && user.schoolId === schoolId;
+}
+
+/** Staff accounts of a school: the coordinator anywhere, a lead in their own school. */
+export function canManageStaffOf(user: StaffPrincipal, schoolId: number | null): boolean {
+	if (user.role === 'coordinator') return true;
+	return user.role === 'lead' && schoolId !== null && schoolId === user.schoolId;
+}
+
+/** Which roles a manager may give: a lead only makes teachers and leads of their school. */
+export function assignableRoles(user: StaffPrincipal): Role[] {
+	if (user.role === 'coordinator') return ['coordinator', 'lead', 'teacher'];
+	if (user.role === 'lead') return ['lead', 'teacher'];
+	return [];
+}
+
+export async function canManageStaffUser(user: StaffPrincipal, targetId: number): Promise<boolean> {
+	if (targetId === user.id) return false; // nobody disables or demotes themselves
+	const target = await getDb()
+		.selectFrom('staff_users')
+		.select(['school_id', 'role'])
+		.where('id', '=', targetId)
+		.executeTakeFirst();
+	if (!target) return false;
+	if (user.role === 'coordinator') return true;
+	return user.role === 'lead' && target.role !== 'coordinator' && canManageStaffOf(user, target.school_id);
+}
+
+/** School-level figures: the coordinator (aggregates only) and that school's lead. */
+export function canSeeSchoolAggregates(user: StaffPrincipal, schoolId: number): boolean {
+	return user.role === 'coordinator' || (user.role === 'lead' && user.schoolId === schoolId);
+}
+
+export function canSeeBorough(user: StaffPrincipal): boolean {
+	return user.role === 'coordinator';
+}
+
+/** Audit events: the coordinator sees all, a lead their school's. null = everything. */
+export function auditScope(user: StaffPrincipal): number | null | false {
+	if (user.role === 'coordinator') return null;
+	if (user.role === 'lead') return user.schoolId;
+	return false;
+}
+
+export async function pupilInClass(pupilId: number, classId: number): Promise<boolean> {
+	const row = await getDb()
+		.selectFrom('pupils')
+		.select('id')
+		.where('id', '=', pupilId)
+		.where('class_id', '=', classId)
+		.executeTakeFirst();
+	return !!row;
+}
+
+/** A pupil may touch only a session of their own class. */
+export async function pupilCanUseSession(pupil: PupilPrincipal, sessionId: number): Promise<boolean> {
+	if (!Number.isSafeInteger(sessionId) || sessionId <= 0) return false;
+	const row = await getDb()
+		.selectFrom('class_sessions')
+		.select('class_id')
+		.where('id', '=', sessionId)
+		.executeTakeFirst();
+	return !!row && row.class_id === pupil.classId;
+}
+
+export function parseId(value: string | undefined | null): number {
+	const id = Number(value);
+	if (!value || !/^\d{1,15}$/.test(value) || !Number.isSafeInteger(id) || id <= 0) {
+		error(404, 'Not found.');
+	}
+	return id;
+}
