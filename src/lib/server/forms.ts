@@ -19,7 +19,11 @@ export function formValues(form: FormData): Record<string, string> {
 
 export type Parsed<T> = { ok: true; data: T } | { ok: false; failure: ActionFailure<FormFailure> };
 
-export function parseForm<S extends z.ZodType>(schema: S, form: FormData, keep: string[] = []): Parsed<z.infer<S>> {
+export function parseForm<S extends z.ZodType>(
+	schema: S,
+	form: FormData,
+	keep: string[] = []
+): Parsed<z.infer<S>> {
 	const values = formValues(form);
 	const result = schema.safeParse(values);
 	if (result.success) return { ok: true, data: result.data };
@@ -31,12 +35,18 @@ export function parseForm<S extends z.ZodType>(schema: S, form: FormData, keep: 
 	const kept = Object.fromEntries(keep.map((k) => [k, values[k] ?? '']));
 	return {
 		ok: false,
-		failure: fail(400, { message: 'Please check the highlighted fields.', fields, values: kept })
+		failure: failWith('Please check the highlighted fields.', fields, 400, kept)
 	};
 }
 
-export function failWith(message: string, fields: Record<string, string> = {}, status = 400) {
-	return fail(status, { message, fields } satisfies FormFailure);
+export function failWith(
+	message: string,
+	fields: Record<string, string> = {},
+	status = 400,
+	values?: Record<string, string>
+): ActionFailure<FormFailure> {
+	const body: FormFailure = { message, fields, values };
+	return fail(status, body);
 }
 
 /** The client's address for rate limits and the audit log. */

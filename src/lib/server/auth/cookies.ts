@@ -8,7 +8,11 @@ function name(kind: CookieKind, secure: boolean): string {
 	return secure ? `__Host-ts-${kind}` : `ts-${kind}`;
 }
 
-export function readSessionCookie(cookies: Cookies, kind: CookieKind, url: URL): string | undefined {
+export function readSessionCookie(
+	cookies: Cookies,
+	kind: CookieKind,
+	url: URL
+): string | undefined {
 	return cookies.get(name(kind, url.protocol === 'https:'));
 }
 

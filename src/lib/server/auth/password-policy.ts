@@ -24,7 +24,11 @@ export function passwordProblem(password: string, email?: string): string | null
 	if (commonPasswords().has(lower) || /^(.)\1+$/.test(password)) {
 		return 'That password is one of the most common passwords, so it is easy to guess. Please choose another.';
 	}
-	if (email && lower.includes(email.toLowerCase().split('@')[0]) && email.split('@')[0].length >= 4) {
+	if (
+		email &&
+		lower.includes(email.toLowerCase().split('@')[0]) &&
+		email.split('@')[0].length >= 4
+	) {
 		return 'Your password should not contain your sign-in name.';
 	}
 	if (/think\s*safe/i.test(password) && password.replace(/think\s*safe/gi, '').length < 6) {

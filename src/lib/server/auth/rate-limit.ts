@@ -33,10 +33,18 @@ export async function lockedUntil(key: string, now = new Date()): Promise<Date |
 }
 
 /** Records a failure; returns the lock's end when this failure locked the key. */
-export async function recordFailure(key: string, rule: LimitRule, now = new Date()): Promise<Date | null> {
+export async function recordFailure(
+	key: string,
+	rule: LimitRule,
+	now = new Date()
+): Promise<Date | null> {
 	const db = getDb();
 	return db.transaction().execute(async (trx) => {
-		const row = await trx.selectFrom('rate_limits').selectAll().where('key', '=', key).executeTakeFirst();
+		const row = await trx
+			.selectFrom('rate_limits')
+			.selectAll()
+			.where('key', '=', key)
+			.executeTakeFirst();
 		const windowOpen = row && now.getTime() - Date.parse(row.window_started_at) < rule.windowMs;
 		const count = windowOpen ? row.count + 1 : 1;
 		const windowStart = windowOpen ? row.window_started_at : now.toISOString();

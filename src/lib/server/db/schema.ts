@@ -170,6 +170,29 @@ export interface RateLimitsTable {
 	locked_until: string | null;
 }
 
+export interface StaffInvitationsTable {
+	id: string;
+	role: Role;
+	school_id: number | null;
+	/** Who the link is meant for, as the inviter wrote it ("Ms Patel, Year 6"). */
+	note: string | null;
+	created_by: number;
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+	used_by: number | null;
+	revoked_at: string | null;
+}
+
+export interface PasswordResetsTable {
+	id: string;
+	user_id: number;
+	created_by: number;
+	created_at: string;
+	expires_at: string;
+	used_at: string | null;
+}
+
 export interface DB {
 	borough_settings: BoroughSettingsTable;
 	schools: SchoolsTable;
@@ -187,6 +210,8 @@ export interface DB {
 	answers: AnswersTable;
 	audit_events: AuditEventsTable;
 	rate_limits: RateLimitsTable;
+	staff_invitations: StaffInvitationsTable;
+	password_resets: PasswordResetsTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -2,7 +2,9 @@
 // bundling into the built server. Keys sort in the order they run.
 import type { Migration } from 'kysely';
 import * as m001 from './001-initial';
+import * as m002 from './002-staff-invitations';
 
 export const migrations: Record<string, Migration> = {
-	'001-initial': m001
+	'001-initial': m001,
+	'002-staff-invitations': m002
 };

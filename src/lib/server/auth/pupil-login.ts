@@ -1,0 +1,531 @@
+// Pupil sign-in without typing a password: class code → name → three pictures, or a
+// printed QR login card. Guessing is limited per pupil, per class and per address.
+import { createHash, timingSafeEqual } from 'node:crypto';
+import type { Cookies } from '@sveltejs/kit';
+import type { Transaction } from 'kysely';
+import { recordAudit } from '../audit';
+import { getDb } from '../db';
+import type { DB } from '../db/schema';
+import { PICTURES, PICTURE_PASSWORD_LENGTH, encodePicturePassword } from '../../pictures';
+import { clearSessionCookie, setSessionCookie } from './cookies';
+import { LIMITS, lockedUntil, minutesUntil, recordFailure } from './rate-limit';
+import {
+	createPupilSession,
+	invalidatePupilSession,
+	invalidateStaffSession,
+	type NewSession,
+	type PupilPrincipal,
+	type StaffPrincipal
+} from './session';
+import { generateToken, hashToken } from './tokens';
+
+/** Wrong picture tries before a pupil's sign-in pauses. */
+export const MAX_PICTURE_TRIES = 5;
+export const PUPIL_LOCK_MS = 15 * 60_000;
+
+const keys = {
+	pupilClass: (classId: number) => `pupil-class:${classId}`,
+	pupilAddress: (ip: string | null) => `pupil-address:${ip ?? 'unknown'}`,
+	classCode: (ip: string | null) => `class-code:${ip ?? 'unknown'}`,
+	// Its own key, so that a burst of wrong pictures never blocks the teacher's cards.
+	card: (ip: string | null) => `card-address:${ip ?? 'unknown'}`
+};
+
+// ─── Class codes ────────────────────────────────────────────────────────────────
+
+export interface JoinClass {
+	id: number;
+	schoolId: number;
+	name: string;
+	/** The canonical (upper-case) code, for addresses. */
+	code: string;
+}
+
+/** "ab3 cd4" → "AB3CD4": pupils may type lower case, spaces or a dash as on the board. */
+export function normaliseClassCode(input: string): string {
+	return input.replace(/[\s-]+/g, '').toUpperCase();
+}
+
+/** Codes are stored upper case (random.ts makes them so), which makes the lookup case-insensitive. */
+export async function findClassByCode(code: string): Promise<JoinClass | null> {
+	const normal = normaliseClassCode(code);
+	if (normal.length === 0 || normal.length > 12) return null;
+	const row = await getDb()
+		.selectFrom('classes as c')
+		.innerJoin('schools as s', 's.id', 'c.school_id')
+		.select(['c.id', 'c.school_id', 'c.name', 'c.code'])
+		.where('c.code', '=', normal)
+		.where('c.archived_at', 'is', null)
+		.where('s.archived_at', 'is', null)
+		.executeTakeFirst();
+	return row ? { id: row.id, schoolId: row.school_id, name: row.name, code: row.code } : null;
+}
+
+export type CodeLookup =
+	| { status: 'found'; class: JoinClass }
+	| { status: 'unknown' }
+	| { status: 'locked'; minutes: number };
+
+/**
+ * A class code typed or scanned by someone at `ip`. Wrong codes count towards a limit per
+ * address; while it is locked every code is refused, so the lock is no oracle.
+ */
+export async function lookUpClassCode(input: {
+	code: string;
+	ip: string | null;
+	now?: Date;
+}): Promise<CodeLookup> {
+	const now = input.now ?? new Date();
+	const key = keys.classCode(input.ip);
+	const locked = await lockedUntil(key, now);
+	if (locked) return { status: 'locked', minutes: minutesUntil(locked, now) };
+	const found = await findClassByCode(input.code);
+	if (found) return { status: 'found', class: found };
+	// Only something shaped like a code can be a guess; a child's half-typed code is not.
+	if (/^[A-Z0-9]{6}$/.test(normaliseClassCode(input.code))) {
+		const lock = await recordFailure(key, LIMITS.classCode, now);
+		if (lock) {
+			await recordAudit({
+				actor: { type: 'anonymous' },
+				action: 'class_code.address_limited',
+				detail: { minutes: minutesUntil(lock, now) },
+				ip: input.ip
+			});
+		}
+	}
+	return { status: 'unknown' };
+}
+
+// ─── Names ──────────────────────────────────────────────────────────────────────
+
+export interface ClassName {
+	pupilId: number;
+	label: string;
+}
+
+/** The class's current pupils by first name; "Amira K." only where two share "Amira". */
+export async function listClassNames(classId: number): Promise<ClassName[]> {
+	const rows = await getDb()
+		.selectFrom('pupils')
+		.select(['id', 'first_name', 'last_initial'])
+		.where('class_id', '=', classId)
+		.where('archived_at', 'is', null)
+		.execute();
+	const key = (name: string) => name.trim().toLocaleLowerCase('en-GB');
+	const counts = new Map<string, number>();
+	for (const row of rows) counts.set(key(row.first_name), (counts.get(key(row.first_name)) ?? 0) + 1);
+	// Sorted here rather than in SQL so the order is the same on SQLite and PostgreSQL.
+	const collator = new Intl.Collator('en-GB', { sensitivity: 'base' });
+	return rows
+		.sort(
+			(a, b) =>
+				collator.compare(a.first_name, b.first_name) ||
+				collator.compare(a.last_initial, b.last_initial) ||
+				a.id - b.id
+		)
+		.map((row) => ({
+			pupilId: row.id,
+			label:
+				counts.get(key(row.first_name))! > 1
+					? `${row.first_name.trim()} ${row.last_initial.trim()}.`
+					: row.first_name.trim()
+		}));
+}
+
+export interface JoinPupil extends ClassName {
+	/** Minutes left while the pupil's sign-in is paused, else null. */
+	lockedMinutes: number | null;
+}
+
+/** A current pupil of the class, as the picture page shows them; null when not in it. */
+export async function getJoinPupil(
+	classId: number,
+	pupilId: number,
+	now = new Date()
+): Promise<JoinPupil | null> {
+	const name = (await listClassNames(classId)).find((n) => n.pupilId === pupilId);
+	if (!name) return null;
+	const row = await getDb()
+		.selectFrom('pupils')
+		.select('locked_until')
+		.where('id', '=', pupilId)
+		.executeTakeFirstOrThrow();
+	const until = row.locked_until ? new Date(row.locked_until) : null;
+	return { ...name, lockedMinutes: until && until > now ? minutesUntil(until, now) : null };
+}
+
+// ─── Picture passwords ──────────────────────────────────────────────────────────
+
+export interface SignedInPupil {
+	id: number;
+	classId: number;
+	schoolId: number;
+	firstName: string;
+	lastInitial: string;
+}
+
+export type LockScope = 'pupil' | 'class' | 'address';
+
+export type PictureCheck =
+	| { status: 'ok'; pupil: SignedInPupil; session: NewSession }
+	| { status: 'wrong'; attemptsLeft: number }
+	| { status: 'locked'; minutes: number; scope: LockScope }
+	/** No such current pupil in that class (the route has already answered 404). */
+	| { status: 'unknown' };
+
+export function isPictureSequence(pictures: readonly number[]): boolean {
+	return (
+		pictures.length === PICTURE_PASSWORD_LENGTH &&
+		pictures.every((p) => Number.isInteger(p) && p >= 0 && p < PICTURES.length)
+	);
+}
+
+function samePictures(stored: string, pictures: readonly number[]): boolean {
+	if (!isPictureSequence(pictures)) return false;
+	// Compared as digests in constant time, so response times say nothing about the answer.
+	const digest = (value: string) => createHash('sha256').update(value).digest();
+	return timingSafeEqual(digest(stored), digest(encodePicturePassword(pictures)));
+}
+
+type Attempt =
+	| { kind: 'unknown' }
+	| { kind: 'locked'; until: Date }
+	| { kind: 'ok'; pupil: SignedInPupil }
+	| { kind: 'wrong'; attempts: number; lockedUntil: Date | null };
+
+async function attemptPictures(
+	trx: Transaction<DB>,
+	input: { classId: number; pupilId: number; pictures: readonly number[] },
+	now: Date
+): Promise<Attempt> {
+	const pupil = await trx
+		.selectFrom('pupils as p')
+		.innerJoin('classes as c', 'c.id', 'p.class_id')
+		.select([
+			'p.id',
+			'p.class_id',
+			'p.first_name',
+			'p.last_initial',
+			'p.picture_password',
+			'p.failed_attempts',
+			'p.locked_until',
+			'c.school_id'
+		])
+		.where('p.id', '=', input.pupilId)
+		.where('p.class_id', '=', input.classId)
+		.where('p.archived_at', 'is', null)
+		.where('c.archived_at', 'is', null)
+		.executeTakeFirst();
+	if (!pupil) return { kind: 'unknown' };
+	if (pupil.locked_until && Date.parse(pupil.locked_until) > now.getTime()) {
+		return { kind: 'locked', until: new Date(pupil.locked_until) };
+	}
+	if (samePictures(pupil.picture_password, input.pictures)) {
+		if (pupil.failed_attempts !== 0 || pupil.locked_until !== null) {
+			await trx
+				.updateTable('pupils')
+				.set({ failed_attempts: 0, locked_until: null })
+				.where('id', '=', pupil.id)
+				.execute();
+		}
+		return {
+			kind: 'ok',
+			pupil: {
+				id: pupil.id,
+				classId: pupil.class_id,
+				schoolId: pupil.school_id,
+				firstName: pupil.first_name,
+				lastInitial: pupil.last_initial
+			}
+		};
+	}
+	// A pause that has run out gives a fresh set of tries.
+	const attempts = (pupil.locked_until ? 0 : pupil.failed_attempts) + 1;
+	const until = attempts >= MAX_PICTURE_TRIES ? new Date(now.getTime() + PUPIL_LOCK_MS) : null;
+	await trx
+		.updateTable('pupils')
+		.set({ failed_attempts: attempts, locked_until: until?.toISOString() ?? null })
+		.where('id', '=', pupil.id)
+		.execute();
+	return { kind: 'wrong', attempts, lockedUntil: until };
+}
+
+/**
+ * Checks a pupil's three pictures and, when right, starts a pupil session. The pictures
+ * tried are never stored or logged, right or wrong.
+ */
+export async function checkPicturePassword(input: {
+	classId: number;
+	pupilId: number;
+	pictures: readonly number[];
+	ip: string | null;
+	now?: Date;
+}): Promise<PictureCheck> {
+	const now = input.now ?? new Date();
+	const classKey = keys.pupilClass(input.classId);
+	const addressKey = keys.pupilAddress(input.ip);
+	for (const [key, scope] of [
+		[addressKey, 'address'],
+		[classKey, 'class']
+	] as const) {
+		const until = await lockedUntil(key, now);
+		if (until) return { status: 'locked', minutes: minutesUntil(until, now), scope };
+	}
+
+	const attempt = await getDb()
+		.transaction()
+		.execute((trx) => attemptPictures(trx, input, now));
+
+	if (attempt.kind === 'ok') {
+		const session = await createPupilSession(attempt.pupil.id, now);
+		return { status: 'ok', pupil: attempt.pupil, session };
+	}
+	if (attempt.kind === 'locked') {
+		return { status: 'locked', minutes: minutesUntil(attempt.until, now), scope: 'pupil' };
+	}
+	const schoolId = await schoolOfClass(input.classId);
+	if (attempt.kind === 'unknown') {
+		await recordAddressFailure(addressKey, schoolId, input.ip, now);
+		return { status: 'unknown' };
+	}
+
+	// Outside the transaction above: rate-limit.ts and recordAudit use the same connection.
+	const classLock = await recordFailure(classKey, LIMITS.pupilClass, now);
+	if (classLock) {
+		await recordAudit({
+			actor: { type: 'anonymous' },
+			action: 'pupil_sign_in.class_limited',
+			schoolId,
+			target: { type: 'class', id: input.classId },
+			detail: { minutes: minutesUntil(classLock, now) },
+			ip: input.ip
+		});
+	}
+	await recordAddressFailure(addressKey, schoolId, input.ip, now);
+	if (attempt.lockedUntil) {
+		await recordAudit({
+			actor: { type: 'anonymous' },
+			action: 'pupil.locked',
+			schoolId,
+			target: { type: 'pupil', id: input.pupilId },
+			detail: { minutes: PUPIL_LOCK_MS / 60_000 },
+			ip: input.ip
+		});
+		return { status: 'locked', minutes: minutesUntil(attempt.lockedUntil, now), scope: 'pupil' };
+	}
+	return { status: 'wrong', attemptsLeft: MAX_PICTURE_TRIES - attempt.attempts };
+}
+
+async function recordAddressFailure(
+	key: string,
+	schoolId: number | null,
+	ip: string | null,
+	now: Date
+): Promise<void> {
+	const lock = await recordFailure(key, LIMITS.pupilAddress, now);
+	if (lock) {
+		await recordAudit({
+			actor: { type: 'anonymous' },
+			action: 'pupil_sign_in.address_limited',
+			schoolId,
+			detail: { minutes: minutesUntil(lock, now) },
+			ip
+		});
+	}
+}
+
+async function schoolOfClass(classId: number): Promise<number | null> {
+	const row = await getDb()
+		.selectFrom('classes')
+		.select('school_id')
+		.where('id', '=', classId)
+		.executeTakeFirst();
+	return row?.school_id ?? null;
+}
+
+/** The teacher's "unlock": a fresh set of tries now. Access is the caller's question. */
+export async function unlockPupil(
+	pupilId: number,
+	by: StaffPrincipal,
+	ip: string | null = null
+): Promise<boolean> {
+	return getDb()
+		.transaction()
+		.execute(async (trx) => {
+			const pupil = await trx
+				.selectFrom('pupils as p')
+				.innerJoin('classes as c', 'c.id', 'p.class_id')
+				.select(['p.id', 'p.failed_attempts', 'p.locked_until', 'c.school_id'])
+				.where('p.id', '=', pupilId)
+				.executeTakeFirst();
+			if (!pupil) return false;
+			await trx
+				.updateTable('pupils')
+				.set({ failed_attempts: 0, locked_until: null })
+				.where('id', '=', pupilId)
+				.execute();
+			await recordAudit(
+				{
+					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					action: 'pupil.unlocked',
+					schoolId: pupil.school_id,
+					target: { type: 'pupil', id: pupilId },
+					detail: { wasLocked: pupil.locked_until !== null, failedAttempts: pupil.failed_attempts },
+					ip
+				},
+				trx
+			);
+			return true;
+		});
+}
+
+// ─── Login cards ────────────────────────────────────────────────────────────────
+
+async function issueCardIn(trx: Transaction<DB>, pupilId: number, now: Date): Promise<string> {
+	const token = generateToken();
+	// One card per pupil: a reprinted card replaces the old one.
+	await trx
+		.updateTable('pupil_login_tokens')
+		.set({ revoked_at: now.toISOString() })
+		.where('pupil_id', '=', pupilId)
+		.where('revoked_at', 'is', null)
+		.execute();
+	await trx
+		.insertInto('pupil_login_tokens')
+		.values({ id: hashToken(token), pupil_id: pupilId, created_at: now.toISOString() })
+		.execute();
+	return token;
+}
+
+/** A new login-card token for one pupil (160 random bits; only its SHA-256 is stored). */
+export async function issueLoginCardToken(pupilId: number, now = new Date()): Promise<string> {
+	return getDb()
+		.transaction()
+		.execute((trx) => issueCardIn(trx, pupilId, now));
+}
+
+/** New cards for every current pupil of a class, in one transaction. */
+export async function issueLoginCardTokens(
+	classId: number,
+	now = new Date()
+): Promise<Map<number, string>> {
+	return getDb()
+		.transaction()
+		.execute(async (trx) => {
+			const pupils = await trx
+				.selectFrom('pupils')
+				.select('id')
+				.where('class_id', '=', classId)
+				.where('archived_at', 'is', null)
+				.orderBy('id')
+				.execute();
+			const tokens = new Map<number, string>();
+			for (const { id } of pupils) tokens.set(id, await issueCardIn(trx, id, now));
+			return tokens;
+		});
+}
+
+export async function revokeLoginCards(pupilId: number, now = new Date()): Promise<number> {
+	const result = await getDb()
+		.updateTable('pupil_login_tokens')
+		.set({ revoked_at: now.toISOString() })
+		.where('pupil_id', '=', pupilId)
+		.where('revoked_at', 'is', null)
+		.executeTakeFirst();
+	return Number(result.numUpdatedRows);
+}
+
+/** The pupil a current card belongs to, or null (unknown, revoked, archived). No side effects. */
+export async function findCardPupil(token: string): Promise<SignedInPupil | null> {
+	// generateToken's shape: 32 base32 characters. Anything else is not worth a query.
+	if (!/^[a-z2-7]{32}$/.test(token)) return null;
+	const row = await getDb()
+		.selectFrom('pupil_login_tokens as t')
+		.innerJoin('pupils as p', 'p.id', 't.pupil_id')
+		.innerJoin('classes as c', 'c.id', 'p.class_id')
+		.innerJoin('schools as s', 's.id', 'c.school_id')
+		.select(['p.id', 'p.class_id', 'p.first_name', 'p.last_initial', 'c.school_id'])
+		.where('t.id', '=', hashToken(token))
+		.where('t.revoked_at', 'is', null)
+		.where('p.archived_at', 'is', null)
+		.where('c.archived_at', 'is', null)
+		.where('s.archived_at', 'is', null)
+		.executeTakeFirst();
+	return row
+		? {
+				id: row.id,
+				classId: row.class_id,
+				schoolId: row.school_id,
+				firstName: row.first_name,
+				lastInitial: row.last_initial
+			}
+		: null;
+}
+
+/**
+ * Signs in with a login card. A card works even while the pupil's picture sign-in is
+ * paused: holding the card is proof enough, and the pause is about guessing pictures.
+ */
+export async function signInWithCardToken(
+	token: string,
+	now = new Date()
+): Promise<(SignedInPupil & { session: NewSession }) | null> {
+	const pupil = await findCardPupil(token);
+	if (!pupil) return null;
+	return { ...pupil, session: await createPupilSession(pupil.id, now) };
+}
+
+/** Minutes left while card sign-ins from this address are paused, else null. */
+export async function cardAddressLockMinutes(ip: string | null, now = new Date()) {
+	const until = await lockedUntil(keys.card(ip), now);
+	return until ? minutesUntil(until, now) : null;
+}
+
+/** A card link that did not work: unguessable tokens make this a politeness limit. */
+export async function recordCardFailure(ip: string | null, now = new Date()): Promise<void> {
+	await recordFailure(keys.card(ip), LIMITS.pupilAddress, now);
+}
+
+// ─── On the device ──────────────────────────────────────────────────────────────
+
+interface DeviceEvent {
+	cookies: Cookies;
+	url: URL;
+	locals: App.Locals;
+}
+
+/**
+ * Puts a new pupil session on this shared device: whoever was signed in before, pupil
+ * or staff, is signed out here, so a teacher's session never lingers under a pupil.
+ */
+export async function startPupilSessionOnDevice(
+	event: DeviceEvent,
+	session: NewSession
+): Promise<void> {
+	if (event.locals.staff) await invalidateStaffSession(event.locals.staff.sessionId);
+	if (event.locals.pupil) await invalidatePupilSession(event.locals.pupil.sessionId);
+	clearSessionCookie(event.cookies, 'staff', event.url);
+	setSessionCookie(event.cookies, 'pupil', event.url, session.token, session.expiresAt);
+}
+
+export async function endPupilSessionOnDevice(event: DeviceEvent): Promise<void> {
+	if (event.locals.pupil) await invalidatePupilSession(event.locals.pupil.sessionId);
+	clearSessionCookie(event.cookies, 'pupil', event.url);
+}
+
+// ─── The pupil's own page ───────────────────────────────────────────────────────
+
+export interface PupilHome {
+	firstName: string;
+	className: string;
+}
+
+/** Only the signed-in pupil's own name and class: nothing about anyone else. */
+export async function getPupilHome(pupil: PupilPrincipal): Promise<PupilHome> {
+	const row = await getDb()
+		.selectFrom('classes')
+		.select('name')
+		.where('id', '=', pupil.classId)
+		.executeTakeFirstOrThrow();
+	return { firstName: pupil.firstName, className: row.name };
+}

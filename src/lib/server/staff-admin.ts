@@ -1,0 +1,157 @@
+// The staff-management screen is the same for a lead (their school), the coordinator
+// (any school) and the council team (no school); this is its load and actions, with
+// the scope decided by the route and checked here through access.ts.
+import { error, type RequestEvent } from '@sveltejs/kit';
+import { z } from 'zod';
+import { assignableRoles, canManageStaffOf, canManageStaffUser } from './access';
+import { requireStaff } from './auth/guards';
+import type { StaffPrincipal } from './auth/session';
+import type { Role } from './db/schema';
+import { failWith, parseForm } from './forms';
+import {
+	changeRole,
+	createInvitation,
+	createPasswordReset,
+	getStaffUser,
+	invitationSchool,
+	listPendingInvitations,
+	listStaff,
+	revokeInvitation,
+	setDisabled
+} from './staff';
+
+/** The school whose staff the page manages (null: the council team), from the route. */
+export type ScopeOf = (event: RequestEvent, user: StaffPrincipal) => number | null;
+
+function rolesFor(user: StaffPrincipal, schoolId: number | null): Role[] {
+	// Council team members are coordinators; school staff are leads and teachers.
+	return schoolId === null
+		? ['coordinator']
+		: assignableRoles(user).filter((r) => r !== 'coordinator');
+}
+
+async function guard(event: RequestEvent, scopeOf: ScopeOf) {
+	const user = requireStaff(event, 'coordinator', 'lead');
+	const schoolId = scopeOf(event, user);
+	if (!canManageStaffOf(user, schoolId)) error(404, 'There is no such school in your scope.');
+	return { user, schoolId };
+}
+
+export async function loadStaffAdmin(event: RequestEvent, scopeOf: ScopeOf) {
+	const { user, schoolId } = await guard(event, scopeOf);
+	const [staff, invitations] = await Promise.all([
+		listStaff({ schoolId }),
+		listPendingInvitations(schoolId)
+	]);
+	return {
+		staff: staff.map((s) => ({
+			id: s.id,
+			email: s.email,
+			displayName: s.displayName,
+			role: s.role,
+			disabled: s.disabled,
+			classes: s.classes,
+			isMe: s.id === user.id
+		})),
+		invitations: invitations.map((i) => ({
+			id: i.id,
+			role: i.role,
+			note: i.note,
+			createdBy: i.createdBy,
+			expiresAt: i.expiresAt
+		})),
+		roles: rolesFor(user, schoolId)
+	};
+}
+
+const Invite = z.object({
+	role: z.enum(['coordinator', 'lead', 'teacher'], { message: 'Choose a role.' }),
+	note: z.string().trim().max(120, 'Keep the note under 120 characters.').optional()
+});
+const Target = z.object({ userId: z.coerce.number().int().positive() });
+const RoleChange = Target.extend({ role: z.enum(['lead', 'teacher']) });
+const InvitationId = z.object({ invitationId: z.string().regex(/^[0-9a-f]{64}$/) });
+
+async function target(event: RequestEvent, scopeOf: ScopeOf, form: FormData) {
+	const { user, schoolId } = await guard(event, scopeOf);
+	const parsed = Target.safeParse({ userId: form.get('userId') });
+	if (!parsed.success) error(400, 'That person could not be found.');
+	const person = await getStaffUser(parsed.data.userId);
+	if (!person || person.schoolId !== schoolId || !(await canManageStaffUser(user, person.id))) {
+		error(404, 'That person is not in your scope.');
+	}
+	return { user, person };
+}
+
+export function staffAdminActions(scopeOf: ScopeOf) {
+	return {
+		invite: async (event: RequestEvent) => {
+			const { user, schoolId } = await guard(event, scopeOf);
+			const parsed = parseForm(Invite, await event.request.formData(), ['note']);
+			if (!parsed.ok) return parsed.failure;
+			if (!rolesFor(user, schoolId).includes(parsed.data.role)) {
+				return failWith('You cannot invite someone with that role here.', {
+					role: 'Choose another role.'
+				});
+			}
+			const { token, expiresAt } = await createInvitation(
+				{ role: parsed.data.role, schoolId, note: parsed.data.note },
+				user
+			);
+			return {
+				link: {
+					kind: 'invitation' as const,
+					url: `${event.url.origin}/invite/${token}`,
+					expiresAt: expiresAt.toISOString(),
+					role: parsed.data.role,
+					note: parsed.data.note ?? null
+				}
+			};
+		},
+		revokeInvitation: async (event: RequestEvent) => {
+			const { user, schoolId } = await guard(event, scopeOf);
+			const parsed = InvitationId.safeParse({
+				invitationId: (await event.request.formData()).get('invitationId')
+			});
+			if (!parsed.success || (await invitationSchool(parsed.data.invitationId)) !== schoolId) {
+				error(404, 'That invitation is not in your scope.');
+			}
+			await revokeInvitation(parsed.data.invitationId, user);
+			return { done: 'The invitation link no longer works.' };
+		},
+		reset: async (event: RequestEvent) => {
+			const { user, person } = await target(event, scopeOf, await event.request.formData());
+			const { token, expiresAt } = await createPasswordReset(person.id, user);
+			return {
+				link: {
+					kind: 'reset' as const,
+					url: `${event.url.origin}/reset/${token}`,
+					expiresAt: expiresAt.toISOString(),
+					person: person.displayName
+				}
+			};
+		},
+		disable: async (event: RequestEvent) => {
+			const { user, person } = await target(event, scopeOf, await event.request.formData());
+			await setDisabled(person.id, true, user);
+			return { done: `${person.displayName}'s account is turned off and signed out everywhere.` };
+		},
+		enable: async (event: RequestEvent) => {
+			const { user, person } = await target(event, scopeOf, await event.request.formData());
+			await setDisabled(person.id, false, user);
+			return { done: `${person.displayName}'s account is turned back on.` };
+		},
+		role: async (event: RequestEvent) => {
+			const form = await event.request.formData();
+			const { user, person } = await target(event, scopeOf, form);
+			const parsed = RoleChange.safeParse({ userId: form.get('userId'), role: form.get('role') });
+			if (!parsed.success || !assignableRoles(user).includes(parsed.data.role)) {
+				return failWith('Choose lead or teacher.');
+			}
+			await changeRole(person.id, parsed.data.role, user);
+			return {
+				done: `${person.displayName} is now a ${parsed.data.role === 'lead' ? 'school lead' : 'teacher'}.`
+			};
+		}
+	};
+}

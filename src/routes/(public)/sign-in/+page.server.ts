@@ -1,0 +1,41 @@
+import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
+import { allowAnyone } from '$lib/server/auth/guards';
+import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
+import { homeFor, safeNext } from '$lib/server/auth/redirects';
+import { createStaffSession, invalidateStaffSession } from '$lib/server/auth/session';
+import { clientAddress, failWith, parseForm } from '$lib/server/forms';
+import { getStaffUser, signIn } from '$lib/server/staff';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	allowAnyone(event);
+	const staff = event.locals.staff;
+	if (staff) redirect(303, safeNext(event.url.searchParams.get('next')) ?? homeFor(staff.role));
+	return {};
+};
+
+const SignIn = z.object({
+	email: z.string().trim().min(1, 'Enter your email address.').max(200),
+	password: z.string().min(1, 'Enter your password.').max(1000)
+});
+
+export const actions: Actions = {
+	default: async (event) => {
+		allowAnyone(event);
+		const form = await event.request.formData();
+		const parsed = parseForm(SignIn, form, ['email']);
+		if (!parsed.ok) return parsed.failure;
+		const result = await signIn({ ...parsed.data, ip: clientAddress(event) });
+		if (!result.ok) {
+			return failWith(result.message, {}, result.locked ? 429 : 400, { email: parsed.data.email });
+		}
+		// A fresh session at every sign-in: an old cookie on this device is ended first.
+		if (event.locals.staff) await invalidateStaffSession(event.locals.staff.sessionId);
+		if (event.locals.pupil) clearSessionCookie(event.cookies, 'pupil', event.url);
+		const session = await createStaffSession(result.userId);
+		setSessionCookie(event.cookies, 'staff', event.url, session.token, session.expiresAt);
+		const user = await getStaffUser(result.userId);
+		redirect(303, safeNext(event.url.searchParams.get('next')) ?? homeFor(user!.role));
+	}
+};

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { requireStaff } from '$lib/server/auth/guards';
+import { setSessionCookie } from '$lib/server/auth/cookies';
+import { createStaffSession } from '$lib/server/auth/session';
+import { failWith, parseForm } from '$lib/server/forms';
+import { changePassword, getStaffUser } from '$lib/server/staff';
+import type { Actions, PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const staff = requireStaff(event);
+	const me = await getStaffUser(staff.id);
+	return {
+		me: me && {
+			email: me.email,
+			displayName: me.displayName,
+			schoolName: me.schoolName,
+			classes: me.classes
+		}
+	};
+};
+
+const Change = z
+	.object({
+		current: z.string().min(1, 'Enter your current password.').max(1000),
+		password: z.string().max(1000),
+		confirm: z.string().max(1000)
+	})
+	.refine((v) => v.password === v.confirm, {
+		path: ['confirm'],
+		message: 'The two new passwords are not the same.'
+	});
+
+export const actions: Actions = {
+	password: async (event) => {
+		const staff = requireStaff(event);
+		const parsed = parseForm(Change, await event.request.formData());
+		if (!parsed.ok) return parsed.failure;
+		const result = await changePassword(staff, parsed.data.current, parsed.data.password);
+		if (!result.ok)
+			return failWith(result.message, result.field ? { [result.field]: result.message } : {});
+		// Every session ended with the change; this device gets a fresh one.
+		const session = await createStaffSession(staff.id);
+		setSessionCookie(event.cookies, 'staff', event.url, session.token, session.expiresAt);
+		return { changed: true };
+	}
+};

@@ -1,0 +1,20 @@
+import { error } from '@sveltejs/kit';
+import { requireStaff } from '$lib/server/auth/guards';
+import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
+import { getSchool } from '$lib/server/schools';
+import type { Actions, PageServerLoad } from './$types';
+
+// The coordinator manages any school's staff; a lead is sent to their own page.
+const scope: ScopeOf = (event, user) => {
+	if (user.role !== 'coordinator') error(403, 'Only a council coordinator manages schools.');
+	return Number(event.params.id);
+};
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event, 'coordinator');
+	const school = await getSchool(Number(event.params.id));
+	if (!school) error(404, 'There is no such school.');
+	return { ...(await loadStaffAdmin(event, scope)), school };
+};
+
+export const actions: Actions = staffAdminActions(scope);
