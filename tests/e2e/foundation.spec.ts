@@ -32,7 +32,7 @@ test('responses carry the security headers', async ({ request }) => {
 	expect(headers['content-security-policy']).toContain("frame-ancestors 'none'");
 	expect(headers['content-security-policy']).not.toContain('unsafe-eval');
 	expect(headers['x-content-type-options']).toBe('nosniff');
-	expect(headers['referrer-policy']).toBe('no-referrer');
+	expect(headers['referrer-policy']).toBe('same-origin');
 	expect(headers['permissions-policy']).toContain('geolocation=()');
 	expect(headers['permissions-policy']).toContain('camera=()');
 	expect(headers['permissions-policy']).toContain('microphone=()');

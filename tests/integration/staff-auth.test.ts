@@ -1,0 +1,322 @@
+import { describe, expect, it } from 'vitest';
+import { hashPassword } from '../../src/lib/server/auth/password';
+import { passwordProblem } from '../../src/lib/server/auth/password-policy';
+import { LIMITS, lockedUntil } from '../../src/lib/server/auth/rate-limit';
+import {
+	createStaffSession,
+	STAFF_ABSOLUTE_MS,
+	STAFF_IDLE_MS,
+	validateStaffSession,
+	invalidateStaffSession,
+	type StaffPrincipal
+} from '../../src/lib/server/auth/session';
+import { hashToken } from '../../src/lib/server/auth/tokens';
+import { closeDatabase, openDatabase, useHandle } from '../../src/lib/server/db';
+import {
+	acceptInvitation,
+	changePassword,
+	changeRole,
+	createInvitation,
+	createPasswordReset,
+	findOpenInvitation,
+	resetPassword,
+	setDisabled,
+	signIn
+} from '../../src/lib/server/staff';
+import { useTestDatabase } from './context';
+
+const ctx = useTestDatabase();
+const PASSWORD = 'correct horse battery';
+const HOUR = 60 * 60 * 1000;
+const DAY = 24 * HOUR;
+
+async function staffWithPassword(role: 'coordinator' | 'lead' | 'teacher' = 'teacher') {
+	const schoolId = role === 'coordinator' ? null : await ctx.newSchool();
+	const id = await ctx.newStaff({ role, schoolId });
+	await ctx.handle.db
+		.updateTable('staff_users')
+		.set({ password_hash: await hashPassword(PASSWORD) })
+		.where('id', '=', id)
+		.execute();
+	const user = await ctx.handle.db
+		.selectFrom('staff_users')
+		.selectAll()
+		.where('id', '=', id)
+		.executeTakeFirstOrThrow();
+	const principal: StaffPrincipal = {
+		kind: 'staff',
+		id,
+		email: user.email,
+		displayName: user.display_name,
+		role,
+		schoolId,
+		sessionId: ''
+	};
+	return principal;
+}
+
+async function sessionCount(userId: number) {
+	const rows = await ctx.handle.db
+		.selectFrom('staff_sessions')
+		.select('id')
+		.where('user_id', '=', userId)
+		.execute();
+	return rows.length;
+}
+
+describe('staff sessions', () => {
+	it('stores only the SHA-256 of a token of at least 128 bits', async () => {
+		const user = await staffWithPassword();
+		const { token } = await createStaffSession(user.id);
+		expect(token.length * 5).toBeGreaterThanOrEqual(128); // base32: 5 bits a character
+		const rows = await ctx.handle.db.selectFrom('staff_sessions').select('id').execute();
+		expect(rows).toEqual([{ id: hashToken(token) }]);
+		expect(JSON.stringify(rows)).not.toContain(token);
+	});
+
+	it('signs in with a valid token and refuses an unknown one', async () => {
+		const user = await staffWithPassword();
+		const { token } = await createStaffSession(user.id);
+		expect((await validateStaffSession(token))?.user.id).toBe(user.id);
+		expect(await validateStaffSession('not-a-real-token')).toBeNull();
+	});
+
+	it('ends after 7 days without use', async () => {
+		const user = await staffWithPassword();
+		const start = new Date('2026-11-01T09:00:00Z');
+		const { token } = await createStaffSession(user.id, start);
+		expect(
+			await validateStaffSession(token, new Date(start.getTime() + STAFF_IDLE_MS - HOUR))
+		).not.toBeNull();
+		const later = new Date(start.getTime() + STAFF_IDLE_MS - HOUR + STAFF_IDLE_MS + 1);
+		expect(await validateStaffSession(token, later)).toBeNull();
+		expect(await sessionCount(user.id)).toBe(0);
+	});
+
+	it('is renewed by use but ends 30 days after sign-in whatever happens', async () => {
+		const user = await staffWithPassword();
+		const start = new Date('2026-11-01T09:00:00Z');
+		const { token } = await createStaffSession(user.id, start);
+		let renewed = false;
+		for (let day = 5; day < 30; day += 5) {
+			const result = await validateStaffSession(token, new Date(start.getTime() + day * DAY));
+			expect(result).not.toBeNull();
+			renewed ||= result!.renewed;
+		}
+		expect(renewed).toBe(true);
+		expect(
+			await validateStaffSession(token, new Date(start.getTime() + STAFF_ABSOLUTE_MS + 1))
+		).toBeNull();
+	});
+
+	it('a cookie stolen before sign-out is useless after it', async () => {
+		const user = await staffWithPassword();
+		const { token } = await createStaffSession(user.id);
+		const stolen = token;
+		const session = await validateStaffSession(token);
+		await invalidateStaffSession(session!.user.sessionId);
+		expect(await validateStaffSession(stolen)).toBeNull();
+	});
+
+	it('ends every session of a user whose account is turned off', async () => {
+		const coordinator = await staffWithPassword('coordinator');
+		const user = await staffWithPassword();
+		const a = await createStaffSession(user.id);
+		const b = await createStaffSession(user.id);
+		await setDisabled(user.id, true, coordinator);
+		expect(await validateStaffSession(a.token)).toBeNull();
+		expect(await validateStaffSession(b.token)).toBeNull();
+	});
+
+	it('ends every session on a password change', async () => {
+		const user = await staffWithPassword();
+		const other = await createStaffSession(user.id);
+		const result = await changePassword(user, PASSWORD, 'a brand new passphrase');
+		expect(result.ok).toBe(true);
+		expect(await validateStaffSession(other.token)).toBeNull();
+	});
+});
+
+describe('staff sign-in', () => {
+	it('accepts the right password and refuses a wrong one with the same message as an unknown address', async () => {
+		const user = await staffWithPassword();
+		expect(
+			await signIn({ email: user.email.toUpperCase(), password: PASSWORD, ip: '10.0.0.1' })
+		).toEqual({
+			ok: true,
+			userId: user.id
+		});
+		const wrong = await signIn({ email: user.email, password: 'nope nope nope', ip: '10.0.0.1' });
+		const unknown = await signIn({
+			email: 'nobody@example.test',
+			password: PASSWORD,
+			ip: '10.0.0.1'
+		});
+		expect(wrong.ok).toBe(false);
+		expect(unknown.ok).toBe(false);
+		expect(!wrong.ok && !unknown.ok && wrong.message === unknown.message).toBe(true);
+	});
+
+	it('locks an account after five failures, even for the right password, and records it', async () => {
+		const user = await staffWithPassword();
+		for (let i = 0; i < LIMITS.staffAccount.limit; i++) {
+			await signIn({ email: user.email, password: `wrong password ${i}`, ip: `10.0.0.${i}` });
+		}
+		const result = await signIn({ email: user.email, password: PASSWORD, ip: '10.0.0.99' });
+		expect(result).toMatchObject({ ok: false, locked: true });
+		const actions = (await ctx.handle.db.selectFrom('audit_events').select('action').execute()).map(
+			(e) => e.action
+		);
+		expect(actions.filter((a) => a === 'staff.sign_in_failed')).toHaveLength(5);
+		expect(actions).toContain('staff.locked');
+	});
+
+	it('limits failures from one address across many accounts', async () => {
+		for (let i = 0; i < LIMITS.staffAddress.limit; i++) {
+			await signIn({
+				email: `guess${i}@example.test`,
+				password: 'guess guess guess',
+				ip: '192.0.2.7'
+			});
+		}
+		const user = await staffWithPassword();
+		expect(await signIn({ email: user.email, password: PASSWORD, ip: '192.0.2.7' })).toMatchObject({
+			locked: true
+		});
+		expect(await signIn({ email: user.email, password: PASSWORD, ip: '192.0.2.8' })).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('keeps a lockout across a restart of the server', async () => {
+		const user = await staffWithPassword();
+		for (let i = 0; i < LIMITS.staffAccount.limit; i++) {
+			await signIn({ email: user.email, password: 'wrong wrong wrong', ip: '10.1.1.1' });
+		}
+		await closeDatabase();
+		const reopened = openDatabase(ctx.handle.path);
+		useHandle(reopened);
+		expect(await lockedUntil(`staff-account:${user.email}`)).not.toBeNull();
+		expect(await signIn({ email: user.email, password: PASSWORD, ip: '10.1.1.2' })).toMatchObject({
+			locked: true
+		});
+	});
+
+	it('refuses a turned-off account', async () => {
+		const coordinator = await staffWithPassword('coordinator');
+		const user = await staffWithPassword();
+		await setDisabled(user.id, true, coordinator);
+		const result = await signIn({ email: user.email, password: PASSWORD, ip: null });
+		expect(result.ok).toBe(false);
+	});
+});
+
+describe('passwords', () => {
+	it('must have at least 10 characters', () => {
+		expect(passwordProblem('short')).toMatch(/at least 10/);
+		expect(passwordProblem('purple tractor moon')).toBeNull();
+	});
+
+	it('may not be one of the most common passwords, whatever the case', () => {
+		expect(passwordProblem('qwertyuiop')).toMatch(/most common/);
+		expect(passwordProblem('Password123')).toMatch(/most common/);
+		expect(passwordProblem('1234567890')).toMatch(/most common/);
+	});
+});
+
+describe('invitations', () => {
+	it('bring a new teacher into the school with the invited role, once', async () => {
+		const lead = await staffWithPassword('lead');
+		const { token } = await createInvitation({ role: 'teacher', schoolId: lead.schoolId }, lead);
+		expect(await findOpenInvitation(token)).toMatchObject({ role: 'teacher' });
+		const result = await acceptInvitation(token, {
+			displayName: 'Ms Patel',
+			email: 'Patel@School.test',
+			password: 'kettle orange window'
+		});
+		expect(result.ok).toBe(true);
+		const user = await ctx.handle.db
+			.selectFrom('staff_users')
+			.selectAll()
+			.where('email', '=', 'patel@school.test')
+			.executeTakeFirstOrThrow();
+		expect(user).toMatchObject({
+			role: 'teacher',
+			school_id: lead.schoolId,
+			display_name: 'Ms Patel'
+		});
+		const again = await acceptInvitation(token, {
+			displayName: 'X',
+			email: 'x@school.test',
+			password: 'kettle orange window'
+		});
+		expect(again).toMatchObject({ ok: false });
+	});
+
+	it('expire after 7 days', async () => {
+		const lead = await staffWithPassword('lead');
+		const made = new Date('2026-11-01T09:00:00Z');
+		const { token } = await createInvitation(
+			{ role: 'teacher', schoolId: lead.schoolId },
+			lead,
+			made
+		);
+		expect(await findOpenInvitation(token, new Date(made.getTime() + 6 * DAY))).not.toBeNull();
+		expect(await findOpenInvitation(token, new Date(made.getTime() + 7 * DAY + 1))).toBeNull();
+	});
+
+	it('refuse a weak password and save nothing', async () => {
+		const lead = await staffWithPassword('lead');
+		const { token } = await createInvitation({ role: 'teacher', schoolId: lead.schoolId }, lead);
+		const before = await ctx.handle.db.selectFrom('staff_users').select('id').execute();
+		const result = await acceptInvitation(token, {
+			displayName: 'Mr Jones',
+			email: 'jones@school.test',
+			password: 'password1'
+		});
+		expect(result).toMatchObject({ ok: false, field: 'password' });
+		expect(await ctx.handle.db.selectFrom('staff_users').select('id').execute()).toEqual(before);
+		expect(await findOpenInvitation(token)).not.toBeNull();
+	});
+});
+
+describe('reset links and roles', () => {
+	it('a reset link sets a new password once and signs the person out everywhere', async () => {
+		const lead = await staffWithPassword('lead');
+		const teacherId = await ctx.newStaff({ role: 'teacher', schoolId: lead.schoolId });
+		const old = await createStaffSession(teacherId);
+		const { token } = await createPasswordReset(teacherId, lead);
+		expect(await resetPassword(token, 'new shiny passphrase')).toMatchObject({ ok: true });
+		expect(await validateStaffSession(old.token)).toBeNull();
+		expect(await resetPassword(token, 'another new passphrase')).toMatchObject({ ok: false });
+		const email = (
+			await ctx.handle.db
+				.selectFrom('staff_users')
+				.select('email')
+				.where('id', '=', teacherId)
+				.executeTakeFirstOrThrow()
+		).email;
+		expect(await signIn({ email, password: 'new shiny passphrase', ip: null })).toMatchObject({
+			ok: true
+		});
+	});
+
+	it('a role changes between lead and teacher and is recorded', async () => {
+		const lead = await staffWithPassword('lead');
+		const teacherId = await ctx.newStaff({ role: 'teacher', schoolId: lead.schoolId });
+		expect(await changeRole(teacherId, 'lead', lead)).toBe(true);
+		const row = await ctx.handle.db
+			.selectFrom('staff_users')
+			.select('role')
+			.where('id', '=', teacherId)
+			.executeTakeFirstOrThrow();
+		expect(row.role).toBe('lead');
+		const events = await ctx.handle.db
+			.selectFrom('audit_events')
+			.selectAll()
+			.where('action', '=', 'staff.role_changed')
+			.execute();
+		expect(events).toHaveLength(1);
+		expect(JSON.parse(events[0].detail!)).toEqual({ from: 'teacher', to: 'lead' });
+	});
+});
