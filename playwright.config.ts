@@ -5,10 +5,14 @@ import { defineConfig } from '@playwright/test';
 
 // Each run serves the built app on its own fresh database with the demo borough.
 const port = Number(process.env.E2E_PORT ?? 4173);
-const runDir = fs.mkdtempSync(path.join(os.tmpdir(), 'thinksafe-e2e-'));
+// Workers load this file again: the environment hands them the runner's folder, so a
+// test can open the server's database (e.g. to issue a login card) instead of a new one.
+const runDir = process.env.E2E_RUN_DIR || fs.mkdtempSync(path.join(os.tmpdir(), 'thinksafe-e2e-'));
+process.env.E2E_RUN_DIR = runDir;
 
 export default defineConfig({
 	testDir: 'tests/e2e',
+	outputDir: process.env.BUILD_DIR ? `${process.env.BUILD_DIR}-results` : 'test-results',
 	fullyParallel: false,
 	workers: 1,
 	forbidOnly: !!process.env.CI,

@@ -5,7 +5,9 @@ import { vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 const config = {
 	preprocess: vitePreprocess(),
 	kit: {
-		adapter: adapter({ precompress: false }),
+		// BUILD_DIR lets several checkouts' test runs build side by side without clobbering.
+		adapter: adapter({ out: process.env.BUILD_DIR || 'build', precompress: false }),
+		outDir: process.env.BUILD_DIR ? `${process.env.BUILD_DIR}-kit` : '.svelte-kit',
 		// Kit hashes its own inline bootstrap script, so 'self' plus hashes is enough:
 		// no page may load anything from another origin (ICO Children's Code, no CDN or analytics).
 		csp: {

@@ -12,7 +12,8 @@ const SOURCES = [
 	'package-lock.json',
 	'tsconfig.json'
 ];
-export const BUILD_MARKER = 'build/index.js';
+export const BUILD_DIR = process.env.BUILD_DIR || 'build';
+export const BUILD_MARKER = path.join(BUILD_DIR, 'index.js');
 
 function newestMtime(entry: string): number {
 	let stat: fs.Stats;

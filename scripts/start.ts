@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { readConfig } from '../src/lib/server/config';
 import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/server/db';
 import { DEMO_PASSWORD, demoSignIns, seedDemo } from '../src/lib/server/demo';
-import { buildIfStale } from './build-if-stale';
+import { BUILD_MARKER, buildIfStale } from './build-if-stale';
 
 function fail(message: string): never {
 	console.error(`Think Safe cannot start: ${message}`);
@@ -61,7 +61,7 @@ async function main() {
 	// Open live-lesson streams should not hold up Ctrl-C for adapter-node's default 30 s.
 	process.env.SHUTDOWN_TIMEOUT ||= '3';
 
-	await import(pathToFileURL(path.resolve('build/index.js')).href);
+	await import(pathToFileURL(path.resolve(BUILD_MARKER)).href);
 
 	console.log(`\nThink Safe is running at ${process.env.ORIGIN}`);
 	console.log(`Database: ${config.databasePath}${seeded ? ' (demo borough loaded)' : ''}`);

@@ -1,0 +1,40 @@
+// Lesson shapes that may reach a browser: the pupil-safe projections, and what a pupil
+// is told after answering. Kept free of server imports so components can use them.
+export type QuestionType = 'single' | 'multiple' | 'truefalse' | 'poll';
+
+export interface PupilQuestion {
+	id: string;
+	type: QuestionType;
+	promptHtml: string;
+	options: { index: number; html: string }[];
+}
+
+export type PupilBlock = { kind: 'html'; html: string } | { kind: 'quiz'; question: PupilQuestion };
+
+export interface PupilStep {
+	id: string;
+	index: number;
+	title: string;
+	blocks: PupilBlock[];
+}
+
+/** Sent to a pupil only after they answered: their choice, and the key. */
+export interface AnswerFeedback {
+	selected: number[];
+	/** null for a poll (never scored) and in the knowledge check (no feedback there). */
+	correct: boolean | null;
+	correctIndexes: number[];
+	feedbackHtml: string[];
+	explainHtml?: string;
+}
+
+export const STRAND_NAMES: Record<string, string> = {
+	'self-image-and-identity': 'Self-image and identity',
+	'online-relationships': 'Online relationships',
+	'online-reputation': 'Online reputation',
+	'online-bullying': 'Online bullying',
+	'managing-online-information': 'Managing online information',
+	'health-wellbeing-and-lifestyle': 'Health, well-being and lifestyle',
+	'privacy-and-security': 'Privacy and security',
+	'copyright-and-ownership': 'Copyright and ownership'
+};

@@ -1,0 +1,9 @@
+import { requireStaff } from '$lib/server/auth/guards';
+import { libraryOverview } from '$lib/server/library';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	// Any member of staff may read the programme; none of it is about a child.
+	requireStaff(event);
+	return libraryOverview();
+};
