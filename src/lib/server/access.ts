@@ -40,11 +40,15 @@ export async function canSeeClass(user: StaffPrincipal, classId: number): Promis
 	const scope = await classScope(classId);
 	if (!scope) return false;
 	if (user.role === 'lead') return scope.schoolId === user.schoolId;
-	if (user.role === 'teacher') return scope.schoolId === user.schoolId && (await teaches(user.id, classId));
+	if (user.role === 'teacher')
+		return scope.schoolId === user.schoolId && (await teaches(user.id, classId));
 	return false;
 }
 
-export async function assertCanSeeClass(user: StaffPrincipal, classId: number): Promise<ClassScope> {
+export async function assertCanSeeClass(
+	user: StaffPrincipal,
+	classId: number
+): Promise<ClassScope> {
 	if (!(await canSeeClass(user, classId))) error(404, 'There is no such class in your school.');
 	return (await classScope(classId))!;
 }
@@ -52,6 +56,16 @@ export async function assertCanSeeClass(user: StaffPrincipal, classId: number): 
 /** The same people may change a class: its teachers and its school's lead. */
 export const canManageClass = canSeeClass;
 export const assertCanManageClass = assertCanSeeClass;
+
+/**
+ * Moving a pupil into a class: any current class of the mover's own school, which a
+ * teacher need not teach (they hand the pupil over). Leads and teachers only.
+ */
+export async function canMovePupilInto(user: StaffPrincipal, classId: number): Promise<boolean> {
+	if (user.role !== 'lead' && user.role !== 'teacher') return false;
+	const scope = await classScope(classId);
+	return !!scope && !scope.archived && scope.schoolId === user.schoolId;
+}
 
 /** Creating classes: leads and teachers, in their own school. */
 export function canCreateClassIn(user: StaffPrincipal, schoolId: number): boolean {
@@ -80,7 +94,11 @@ export async function canManageStaffUser(user: StaffPrincipal, targetId: number)
 		.executeTakeFirst();
 	if (!target) return false;
 	if (user.role === 'coordinator') return true;
-	return user.role === 'lead' && target.role !== 'coordinator' && canManageStaffOf(user, target.school_id);
+	return (
+		user.role === 'lead' &&
+		target.role !== 'coordinator' &&
+		canManageStaffOf(user, target.school_id)
+	);
 }
 
 /** School-level figures: the coordinator (aggregates only) and that school's lead. */
@@ -110,7 +128,10 @@ export async function pupilInClass(pupilId: number, classId: number): Promise<bo
 }
 
 /** A pupil may touch only a session of their own class. */
-export async function pupilCanUseSession(pupil: PupilPrincipal, sessionId: number): Promise<boolean> {
+export async function pupilCanUseSession(
+	pupil: PupilPrincipal,
+	sessionId: number
+): Promise<boolean> {
 	if (!Number.isSafeInteger(sessionId) || sessionId <= 0) return false;
 	const row = await getDb()
 		.selectFrom('class_sessions')
@@ -126,4 +147,27 @@ export function parseId(value: string | undefined | null): number {
 		error(404, 'Not found.');
 	}
 	return id;
+}
+
+/**
+ * A class session, for staff: the people who may see its class (its teachers and the
+ * school's lead). Returns the session, or a 404 for anyone else.
+ */
+export async function assertCanRunSession(user: StaffPrincipal, sessionId: number) {
+	const { getSession } = await import('./deliveries');
+	const session = await getSession(sessionId);
+	if (!session || !(await canSeeClass(user, session.classId))) {
+		error(404, 'There is no such lesson session in your classes.');
+	}
+	return session;
+}
+
+/** A class session, for a pupil: one of their own class that is meant for them. */
+export async function assertPupilSession(pupil: PupilPrincipal, sessionId: number) {
+	const { getSession, isInAudience } = await import('./deliveries');
+	const session = await getSession(sessionId);
+	if (!session || session.classId !== pupil.classId || !(await isInAudience(session, pupil.id))) {
+		error(404, 'This lesson is not one of yours.');
+	}
+	return session;
 }

@@ -105,6 +105,13 @@ export interface ClassSessionsTable {
 	created_at: string;
 	started_at: string | null;
 	ended_at: string | null;
+	/** 'class': every pupil of the class; 'some': only those in class_session_pupils (catch-up). */
+	audience: ColumnType<'class' | 'some', 'class' | 'some' | undefined, 'class' | 'some'>;
+}
+
+export interface ClassSessionPupilsTable {
+	session_id: number;
+	pupil_id: number;
 }
 
 export interface AttendanceTable {
@@ -204,6 +211,7 @@ export interface DB {
 	pupil_sessions: PupilSessionsTable;
 	pupil_login_tokens: PupilLoginTokensTable;
 	class_sessions: ClassSessionsTable;
+	class_session_pupils: ClassSessionPupilsTable;
 	attendance: AttendanceTable;
 	progress: ProgressTable;
 	paper_completions: PaperCompletionsTable;

@@ -3,8 +3,10 @@
 import type { Migration } from 'kysely';
 import * as m001 from './001-initial';
 import * as m002 from './002-staff-invitations';
+import * as m003 from './003-session-audience';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
-	'002-staff-invitations': m002
+	'002-staff-invitations': m002,
+	'003-session-audience': m003
 };

@@ -1,0 +1,331 @@
+// Class sessions: a lesson delivered to a class, live (teacher-paced) or self-paced
+// until a date. The live state (step, reveal) is pushed to devices through live.ts.
+import { recordAudit } from './audit';
+import type { StaffPrincipal } from './auth/session';
+import { getDb, nowIso } from './db';
+import type { ClassSession, SessionMode, SessionStatus } from './db/schema';
+import { getLesson, type Lesson } from './lessons';
+import { publish } from './live';
+
+export class SessionRefused extends Error {}
+
+export interface SessionInfo {
+	id: number;
+	classId: number;
+	schoolId: number;
+	className: string;
+	lessonId: string;
+	lessonHash: string;
+	mode: SessionMode;
+	/** Effective status: a self-paced session past its closing time reads as ended. */
+	status: SessionStatus;
+	currentStep: number;
+	revealedQuestion: string | null;
+	closesAt: string | null;
+	audience: 'class' | 'some';
+	createdAt: string;
+	startedAt: string | null;
+	endedAt: string | null;
+}
+
+/** What every device in a live session may know: no names, no answers. */
+export interface LiveState {
+	sessionId: number;
+	status: SessionStatus;
+	currentStep: number;
+	stepCount: number;
+	revealedQuestion: string | null;
+}
+
+function effectiveStatus(
+	row: Pick<ClassSession, 'status' | 'mode' | 'closes_at'>,
+	now: Date
+): SessionStatus {
+	if (
+		row.status !== 'ended' &&
+		row.mode === 'self' &&
+		row.closes_at &&
+		Date.parse(row.closes_at) <= now.getTime()
+	) {
+		return 'ended';
+	}
+	return row.status;
+}
+
+function sessionQuery() {
+	return getDb()
+		.selectFrom('class_sessions as s')
+		.innerJoin('classes as c', 'c.id', 's.class_id')
+		.select([
+			's.id',
+			's.class_id',
+			'c.school_id',
+			'c.name as class_name',
+			's.lesson_id',
+			's.lesson_hash',
+			's.mode',
+			's.status',
+			's.current_step',
+			's.revealed_question',
+			's.closes_at',
+			's.audience',
+			's.created_at',
+			's.started_at',
+			's.ended_at'
+		]);
+}
+
+type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirstOrThrow']>>;
+
+function toInfo(row: SessionRow, now = new Date()): SessionInfo {
+	return {
+		id: row.id,
+		classId: row.class_id,
+		schoolId: row.school_id,
+		className: row.class_name,
+		lessonId: row.lesson_id,
+		lessonHash: row.lesson_hash,
+		mode: row.mode,
+		status: effectiveStatus(row, now),
+		currentStep: row.current_step,
+		revealedQuestion: row.revealed_question,
+		closesAt: row.closes_at,
+		audience: row.audience,
+		createdAt: row.created_at,
+		startedAt: row.started_at,
+		endedAt: row.ended_at
+	};
+}
+
+export async function getSession(id: number, now = new Date()): Promise<SessionInfo | undefined> {
+	if (!Number.isSafeInteger(id) || id <= 0) return undefined;
+	const row = await sessionQuery().where('s.id', '=', id).executeTakeFirst();
+	return row && toInfo(row, now);
+}
+
+export async function listSessionsForClass(
+	classId: number,
+	now = new Date()
+): Promise<SessionInfo[]> {
+	const rows = await sessionQuery()
+		.where('s.class_id', '=', classId)
+		.orderBy('s.created_at', 'desc')
+		.orderBy('s.id', 'desc')
+		.execute();
+	return rows.map((r) => toInfo(r, now));
+}
+
+export async function liveSessionOfClass(classId: number): Promise<SessionInfo | undefined> {
+	const row = await sessionQuery()
+		.where('s.class_id', '=', classId)
+		.where('s.mode', '=', 'live')
+		.where('s.status', '<>', 'ended')
+		.executeTakeFirst();
+	return row && toInfo(row);
+}
+
+/** Sessions a pupil can be in now: their class's, open, and meant for them. */
+export async function openSessionsForPupil(
+	pupil: { id: number; classId: number },
+	now = new Date()
+): Promise<SessionInfo[]> {
+	const rows = await sessionQuery()
+		.where('s.class_id', '=', pupil.classId)
+		.where('s.status', '<>', 'ended')
+		.where((eb) =>
+			eb.or([
+				eb('s.audience', '=', 'class'),
+				eb.exists(
+					eb
+						.selectFrom('class_session_pupils as a')
+						.select('a.pupil_id')
+						.whereRef('a.session_id', '=', 's.id')
+						.where('a.pupil_id', '=', pupil.id)
+				)
+			])
+		)
+		.orderBy('s.mode')
+		.orderBy('s.created_at', 'desc')
+		.execute();
+	return rows.map((r) => toInfo(r, now)).filter((s) => s.status !== 'ended');
+}
+
+export async function isInAudience(session: SessionInfo, pupilId: number): Promise<boolean> {
+	if (session.audience === 'class') return true;
+	const row = await getDb()
+		.selectFrom('class_session_pupils')
+		.select('pupil_id')
+		.where('session_id', '=', session.id)
+		.where('pupil_id', '=', pupilId)
+		.executeTakeFirst();
+	return !!row;
+}
+
+export interface StartInput {
+	classId: number;
+	lessonId: string;
+	mode: SessionMode;
+	/** Self-paced: the last day it is open (YYYY-MM-DD), inclusive. */
+	openUntil?: string;
+	/** A catch-up for these pupils only. */
+	pupilIds?: number[];
+}
+
+/** The end of a day in the UK: a session "open until 5 Dec" closes at midnight that night. */
+export function closingTime(day: string): string {
+	const [y, m, d] = day.split('-').map(Number);
+	// Europe/London is UTC+0 or +1; closing at 23:59 UTC keeps the whole UK school day open.
+	return new Date(Date.UTC(y, m - 1, d, 23, 59, 59)).toISOString();
+}
+
+export async function startSession(
+	input: StartInput,
+	by: StaffPrincipal,
+	now = new Date()
+): Promise<number> {
+	const lesson = getLesson(input.lessonId);
+	if (!lesson)
+		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
+	if (input.mode === 'live' && (await liveSessionOfClass(input.classId))) {
+		throw new SessionRefused(
+			'This class already has a live lesson running. End it before starting another.'
+		);
+	}
+	let closesAt: string | null = null;
+	if (input.mode === 'self') {
+		if (
+			!input.openUntil ||
+			!/^\d{4}-\d{2}-\d{2}$/.test(input.openUntil) ||
+			Number.isNaN(Date.parse(input.openUntil))
+		) {
+			throw new SessionRefused('Choose the last day pupils can work on it.');
+		}
+		closesAt = closingTime(input.openUntil);
+		if (Date.parse(closesAt) <= now.getTime())
+			throw new SessionRefused('Choose a day from today onwards.');
+	}
+	const pupilIds = [...new Set(input.pupilIds ?? [])];
+	return getDb()
+		.transaction()
+		.execute(async (trx) => {
+			if (pupilIds.length) {
+				const inClass = await trx
+					.selectFrom('pupils')
+					.select('id')
+					.where('class_id', '=', input.classId)
+					.where('id', 'in', pupilIds)
+					.where('archived_at', 'is', null)
+					.execute();
+				if (inClass.length !== pupilIds.length)
+					throw new SessionRefused('Some of those pupils are not in this class.');
+			}
+			const at = now.toISOString();
+			const { id } = await trx
+				.insertInto('class_sessions')
+				.values({
+					class_id: input.classId,
+					lesson_id: lesson.id,
+					lesson_hash: lesson.hash,
+					mode: input.mode,
+					status: input.mode === 'live' ? 'lobby' : 'running',
+					current_step: -1,
+					closes_at: closesAt,
+					started_by: by.id,
+					created_at: at,
+					started_at: input.mode === 'self' ? at : null,
+					audience: pupilIds.length ? 'some' : 'class'
+				})
+				.returning('id')
+				.executeTakeFirstOrThrow();
+			if (pupilIds.length) {
+				await trx
+					.insertInto('class_session_pupils')
+					.values(pupilIds.map((p) => ({ session_id: id, pupil_id: p })))
+					.execute();
+			}
+			await recordAudit(
+				{
+					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					action: 'session.started',
+					target: { type: 'session', id },
+					detail: { lesson: lesson.id, mode: input.mode, catchUp: pupilIds.length > 0 }
+				},
+				trx
+			);
+			return id;
+		});
+}
+
+export function liveState(session: SessionInfo, lesson: Lesson | undefined): LiveState {
+	return {
+		sessionId: session.id,
+		status: session.status,
+		currentStep: session.currentStep,
+		stepCount: lesson?.steps.length ?? 0,
+		revealedQuestion: session.revealedQuestion
+	};
+}
+
+async function publishState(sessionId: number): Promise<LiveState | undefined> {
+	const session = await getSession(sessionId);
+	if (!session) return undefined;
+	const state = liveState(session, getLesson(session.lessonId));
+	publish(sessionId, 'state', state);
+	return state;
+}
+
+/** Teacher's next/previous/go-to. -1 is the start (lobby and knowledge check). */
+export async function setLiveStep(
+	session: SessionInfo,
+	step: number
+): Promise<LiveState | undefined> {
+	const lesson = getLesson(session.lessonId);
+	if (!lesson) throw new SessionRefused('This lesson is no longer in the library.');
+	if (session.mode !== 'live' || session.status === 'ended')
+		throw new SessionRefused('This session has ended.');
+	const target = Math.max(-1, Math.min(step, lesson.steps.length - 1));
+	await getDb()
+		.updateTable('class_sessions')
+		.set({
+			current_step: target,
+			revealed_question: null,
+			...(session.status === 'lobby' && target >= 0
+				? { status: 'running' as const, started_at: nowIso() }
+				: {})
+		})
+		.where('id', '=', session.id)
+		.execute();
+	return publishState(session.id);
+}
+
+export async function revealQuestion(
+	session: SessionInfo,
+	questionId: string | null
+): Promise<LiveState | undefined> {
+	if (session.status === 'ended') throw new SessionRefused('This session has ended.');
+	const lesson = getLesson(session.lessonId);
+	if (questionId && !lesson?.questions.some((q) => q.id === questionId)) {
+		throw new SessionRefused('That question is not in this lesson.');
+	}
+	await getDb()
+		.updateTable('class_sessions')
+		.set({ revealed_question: questionId })
+		.where('id', '=', session.id)
+		.execute();
+	return publishState(session.id);
+}
+
+export async function endSession(session: SessionInfo, by: StaffPrincipal): Promise<void> {
+	if (session.status === 'ended') return;
+	await getDb()
+		.updateTable('class_sessions')
+		.set({ status: 'ended', ended_at: nowIso() })
+		.where('id', '=', session.id)
+		.execute();
+	await recordAudit({
+		actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+		action: 'session.ended',
+		target: { type: 'session', id: session.id }
+	});
+	await publishState(session.id);
+}

@@ -1,0 +1,337 @@
+// Where each pupil is in a session, who was there, and who has completed a lesson.
+// Completion (the contract): reached the last step and answered every scored question
+// in the main phase — or marked "completed on paper" by their teacher.
+import { recordAudit } from './audit';
+import type { StaffPrincipal } from './auth/session';
+import { getDb, nowIso } from './db';
+import type { AttendanceStatus } from './db/schema';
+import type { SessionInfo } from './deliveries';
+import type { Lesson } from './lessons';
+import { publish } from './live';
+
+export interface PupilProgress {
+	currentStep: number;
+	furthestStep: number;
+	reachedEnd: boolean;
+}
+
+export async function getProgress(sessionId: number, pupilId: number): Promise<PupilProgress> {
+	const row = await getDb()
+		.selectFrom('progress')
+		.select(['current_step', 'furthest_step', 'reached_end'])
+		.where('session_id', '=', sessionId)
+		.where('pupil_id', '=', pupilId)
+		.executeTakeFirst();
+	return row
+		? {
+				currentStep: row.current_step,
+				furthestStep: row.furthest_step,
+				reachedEnd: row.reached_end === 1
+			}
+		: { currentStep: -1, furthestStep: -1, reachedEnd: false };
+}
+
+/**
+ * A pupil opened the session: they are present (staff never are), in one transaction
+ * with their progress row.
+ */
+export async function joinSession(session: SessionInfo, pupilId: number): Promise<void> {
+	const at = nowIso();
+	const db = getDb();
+	const existing = await db
+		.selectFrom('attendance')
+		.select(['status', 'source'])
+		.where('session_id', '=', session.id)
+		.where('pupil_id', '=', pupilId)
+		.executeTakeFirst();
+	if (existing?.status === 'present') return;
+	await db.transaction().execute(async (trx) => {
+		await trx
+			.insertInto('attendance')
+			.values({
+				session_id: session.id,
+				pupil_id: pupilId,
+				status: 'present',
+				source: 'joined',
+				marked_by: null,
+				updated_at: at
+			})
+			.onConflict((oc) =>
+				oc
+					.columns(['session_id', 'pupil_id'])
+					.doUpdateSet({ status: 'present', source: 'joined', marked_by: null, updated_at: at })
+			)
+			.execute();
+		await trx
+			.insertInto('progress')
+			.values({
+				session_id: session.id,
+				pupil_id: pupilId,
+				lesson_id: session.lessonId,
+				current_step: -1,
+				furthest_step: -1,
+				reached_end: 0,
+				updated_at: at
+			})
+			.onConflict((oc) => oc.columns(['session_id', 'pupil_id']).doNothing())
+			.execute();
+	});
+	publish(session.id, 'joined', { count: 1 }, 'staff');
+}
+
+/** The pupil is looking at `step` (live: the teacher's step; self-paced: their own). */
+export async function recordStep(
+	session: SessionInfo,
+	lesson: Lesson,
+	pupilId: number,
+	step: number
+): Promise<PupilProgress> {
+	const last = lesson.steps.length - 1;
+	const target = Math.max(-1, Math.min(step, last));
+	const before = await getProgress(session.id, pupilId);
+	const next: PupilProgress = {
+		currentStep: target,
+		furthestStep: Math.max(before.furthestStep, target),
+		reachedEnd: before.reachedEnd || target === last
+	};
+	if (
+		next.currentStep === before.currentStep &&
+		next.furthestStep === before.furthestStep &&
+		next.reachedEnd === before.reachedEnd
+	) {
+		return next;
+	}
+	const at = nowIso();
+	await getDb()
+		.insertInto('progress')
+		.values({
+			session_id: session.id,
+			pupil_id: pupilId,
+			lesson_id: session.lessonId,
+			current_step: next.currentStep,
+			furthest_step: next.furthestStep,
+			reached_end: next.reachedEnd ? 1 : 0,
+			updated_at: at
+		})
+		.onConflict((oc) =>
+			oc.columns(['session_id', 'pupil_id']).doUpdateSet({
+				current_step: next.currentStep,
+				furthest_step: next.furthestStep,
+				reached_end: next.reachedEnd ? 1 : 0,
+				updated_at: at
+			})
+		)
+		.execute();
+	if (next.furthestStep !== before.furthestStep) publish(session.id, 'progress', {}, 'staff');
+	return next;
+}
+
+// ——— attendance ———
+
+export interface AttendanceRow {
+	pupilId: number;
+	name: string;
+	status: AttendanceStatus | null;
+	source: 'joined' | 'teacher' | null;
+	furthestStep: number;
+	reachedEnd: boolean;
+}
+
+/** Pupils the session is for (the class, or the catch-up list), with attendance and progress. */
+export async function sessionRoster(session: SessionInfo): Promise<AttendanceRow[]> {
+	const db = getDb();
+	let pupils = db
+		.selectFrom('pupils as p')
+		.leftJoin('attendance as a', (j) =>
+			j.onRef('a.pupil_id', '=', 'p.id').on('a.session_id', '=', session.id)
+		)
+		.leftJoin('progress as g', (j) =>
+			j.onRef('g.pupil_id', '=', 'p.id').on('g.session_id', '=', session.id)
+		)
+		.select([
+			'p.id',
+			'p.first_name',
+			'p.last_initial',
+			'p.archived_at',
+			'a.status',
+			'a.source',
+			'g.furthest_step',
+			'g.reached_end'
+		])
+		.where('p.class_id', '=', session.classId)
+		.orderBy('p.first_name')
+		.orderBy('p.last_initial');
+	if (session.audience === 'some') {
+		pupils = pupils.where(
+			'p.id',
+			'in',
+			db.selectFrom('class_session_pupils').select('pupil_id').where('session_id', '=', session.id)
+		);
+	}
+	const rows = await pupils.execute();
+	return (
+		rows
+			// Archived pupils stay on the roster only if they had a mark in this session.
+			.filter((r) => r.archived_at === null || r.status !== null)
+			.map((r) => ({
+				pupilId: r.id,
+				name: `${r.first_name} ${r.last_initial}.`,
+				status: r.status,
+				source: r.source,
+				furthestStep: r.furthest_step ?? -1,
+				reachedEnd: r.reached_end === 1
+			}))
+	);
+}
+
+export async function markAttendance(
+	session: SessionInfo,
+	marks: { pupilId: number; status: AttendanceStatus }[],
+	by: StaffPrincipal
+): Promise<void> {
+	const roster = new Set((await sessionRoster(session)).map((r) => r.pupilId));
+	const unknown = marks.filter((m) => !roster.has(m.pupilId));
+	if (unknown.length) throw new Error('Some of those pupils are not in this session.');
+	const at = nowIso();
+	await getDb()
+		.transaction()
+		.execute(async (trx) => {
+			for (const mark of marks) {
+				await trx
+					.insertInto('attendance')
+					.values({
+						session_id: session.id,
+						pupil_id: mark.pupilId,
+						status: mark.status,
+						source: 'teacher',
+						marked_by: by.id,
+						updated_at: at
+					})
+					.onConflict((oc) =>
+						oc
+							.columns(['session_id', 'pupil_id'])
+							.doUpdateSet({
+								status: mark.status,
+								source: 'teacher',
+								marked_by: by.id,
+								updated_at: at
+							})
+					)
+					.execute();
+			}
+			await recordAudit(
+				{
+					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					action: 'attendance.marked',
+					target: { type: 'session', id: session.id },
+					detail: {
+						present: marks.filter((m) => m.status === 'present').length,
+						absent: marks.filter((m) => m.status === 'absent').length
+					}
+				},
+				trx
+			);
+		});
+}
+
+/** "Mark everyone else absent": every pupil without a mark yet. */
+export async function markRestAbsent(session: SessionInfo, by: StaffPrincipal): Promise<number> {
+	const rest = (await sessionRoster(session)).filter((r) => r.status === null);
+	if (rest.length)
+		await markAttendance(
+			session,
+			rest.map((r) => ({ pupilId: r.pupilId, status: 'absent' as const })),
+			by
+		);
+	return rest.length;
+}
+
+// ——— completion ———
+
+export async function markPaperCompletion(
+	pupilIds: number[],
+	lessonId: string,
+	done: boolean,
+	by: StaffPrincipal
+): Promise<void> {
+	const at = nowIso();
+	await getDb()
+		.transaction()
+		.execute(async (trx) => {
+			for (const pupilId of pupilIds) {
+				if (done) {
+					await trx
+						.insertInto('paper_completions')
+						.values({ pupil_id: pupilId, lesson_id: lessonId, marked_by: by.id, marked_at: at })
+						.onConflict((oc) => oc.columns(['pupil_id', 'lesson_id']).doNothing())
+						.execute();
+				} else {
+					await trx
+						.deleteFrom('paper_completions')
+						.where('pupil_id', '=', pupilId)
+						.where('lesson_id', '=', lessonId)
+						.execute();
+				}
+			}
+			await recordAudit(
+				{
+					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					action: done ? 'completion.paper_marked' : 'completion.paper_unmarked',
+					detail: { lesson: lessonId, pupils: pupilIds.length }
+				},
+				trx
+			);
+		});
+}
+
+export type CompletionState = 'not-started' | 'started' | 'completed' | 'paper';
+
+/**
+ * Completion of one lesson for many pupils. Answers count for questions whose id still
+ * exists in the lesson file (the contract), so the lesson object passed in decides.
+ */
+export async function lessonCompletion(
+	pupilIds: number[],
+	lesson: Lesson
+): Promise<Map<number, { state: CompletionState; score: number | null }>> {
+	const result = new Map<number, { state: CompletionState; score: number | null }>();
+	if (pupilIds.length === 0) return result;
+	const db = getDb();
+	const [paper, progress, answers] = await Promise.all([
+		db
+			.selectFrom('paper_completions')
+			.select('pupil_id')
+			.where('lesson_id', '=', lesson.id)
+			.where('pupil_id', 'in', pupilIds)
+			.execute(),
+		db
+			.selectFrom('progress')
+			.select(['pupil_id', 'reached_end', 'furthest_step'])
+			.where('lesson_id', '=', lesson.id)
+			.where('pupil_id', 'in', pupilIds)
+			.execute(),
+		db
+			.selectFrom('answers')
+			.select(['pupil_id', 'question_id', 'correct'])
+			.where('lesson_id', '=', lesson.id)
+			.where('phase', '=', 'main')
+			.where('pupil_id', 'in', pupilIds)
+			.execute()
+	]);
+	const scored = new Set(lesson.questions.filter((q) => q.scored).map((q) => q.id));
+	const onPaper = new Set(paper.map((p) => p.pupil_id));
+	for (const pupilId of pupilIds) {
+		const mine = answers.filter((a) => a.pupil_id === pupilId && scored.has(a.question_id));
+		const answered = new Set(mine.map((a) => a.question_id));
+		const steps = progress.filter((p) => p.pupil_id === pupilId);
+		const reachedEnd = steps.some((p) => p.reached_end === 1);
+		const started = steps.length > 0 || mine.length > 0;
+		const score =
+			scored.size && mine.length ? mine.filter((a) => a.correct === 1).length / scored.size : null;
+		let state: CompletionState = started ? 'started' : 'not-started';
+		if (reachedEnd && answered.size === scored.size) state = 'completed';
+		if (onPaper.has(pupilId) && state !== 'completed') state = 'paper';
+		result.set(pupilId, { state, score });
+	}
+	return result;
+}
