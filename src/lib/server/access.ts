@@ -3,6 +3,7 @@
 // exists outside their scope.
 import { error } from '@sveltejs/kit';
 import { getDb } from './db';
+import { getSession, isInAudience } from './deliveries';
 import type { Role } from './db/schema';
 import type { PupilPrincipal, StaffPrincipal } from './auth/session';
 
@@ -154,7 +155,6 @@ export function parseId(value: string | undefined | null): number {
  * school's lead). Returns the session, or a 404 for anyone else.
  */
 export async function assertCanRunSession(user: StaffPrincipal, sessionId: number) {
-	const { getSession } = await import('./deliveries');
 	const session = await getSession(sessionId);
 	if (!session || !(await canSeeClass(user, session.classId))) {
 		error(404, 'There is no such lesson session in your classes.');
@@ -164,7 +164,6 @@ export async function assertCanRunSession(user: StaffPrincipal, sessionId: numbe
 
 /** A class session, for a pupil: one of their own class that is meant for them. */
 export async function assertPupilSession(pupil: PupilPrincipal, sessionId: number) {
-	const { getSession, isInAudience } = await import('./deliveries');
 	const session = await getSession(sessionId);
 	if (!session || session.classId !== pupil.classId || !(await isInAudience(session, pupil.id))) {
 		error(404, 'This lesson is not one of yours.');
