@@ -1,0 +1,340 @@
+import { describe, expect, it } from 'vitest';
+import type { StaffPrincipal } from '../../src/lib/server/auth/session';
+import { submitAnswer } from '../../src/lib/server/answers';
+import { getSession, setLiveStep, startSession, endSession } from '../../src/lib/server/deliveries';
+import { getLibrary } from '../../src/lib/server/lessons';
+import {
+	joinSession,
+	lessonCompletion,
+	markPaperCompletion,
+	recordStep
+} from '../../src/lib/server/progress';
+import { useTestDatabase } from './context';
+
+const ctx = useTestDatabase();
+const lesson = getLibrary().lessons[0];
+
+async function setUp() {
+	const schoolId = await ctx.newSchool();
+	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+	const classId = await ctx.newClass({ schoolId, teacherId });
+	const pupilId = await ctx.newPupil({ classId });
+	const teacher: StaffPrincipal = {
+		kind: 'staff',
+		id: teacherId,
+		email: 't@x.test',
+		displayName: 'T',
+		role: 'teacher',
+		schoolId,
+		sessionId: ''
+	};
+	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+	return { schoolId, classId, pupilId, teacher, sessionId, pupil: { id: pupilId, classId } };
+}
+
+function questionOfType(type: string) {
+	const q = lesson.questions.find((x) => x.type === type);
+	if (!q) throw new Error(`lesson ${lesson.id} has no ${type} question`);
+	return q;
+}
+
+function rightAnswer(q: (typeof lesson.questions)[number]) {
+	return q.options.flatMap((o, i) => (o.correct ? [i] : []));
+}
+
+let n = 0;
+const clientId = () => `client-${++n}-${Math.random().toString(36).slice(2, 10)}`;
+
+async function answerRows() {
+	return ctx.handle.db.selectFrom('answers').selectAll().execute();
+}
+
+describe('answering', () => {
+	it('grades a right single answer on the server and returns feedback', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = questionOfType('single');
+		const result = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: rightAnswer(q)
+		});
+		expect(result).toMatchObject({
+			ok: true,
+			created: true,
+			feedback: { correct: true, correctIndexes: rightAnswer(q) }
+		});
+		expect(await answerRows()).toHaveLength(1);
+	});
+
+	it('grades multiple-answer questions only when exactly the right set is chosen', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = questionOfType('multiple');
+		const right = rightAnswer(q);
+		const wrong = [...new Set([...right, q.options.findIndex((o) => !o.correct)])];
+		const result = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: wrong
+		});
+		expect(result).toMatchObject({ ok: true, feedback: { correct: false } });
+	});
+
+	it('never scores a poll', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = questionOfType('poll');
+		const result = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: [0]
+		});
+		expect(result).toMatchObject({ ok: true, feedback: { correct: null, correctIndexes: [] } });
+		expect((await answerRows())[0].correct).toBeNull();
+	});
+
+	it('stores a retried submit once and answers it the same way', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = questionOfType('single');
+		const input = {
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main' as const,
+			selected: [0]
+		};
+		const first = await submitAnswer(input);
+		const again = await submitAnswer(input);
+		expect(first.ok && again.ok && again.created).toBe(false);
+		expect(again.ok && first.ok && again.feedback).toEqual(first.ok && first.feedback);
+		expect(await answerRows()).toHaveLength(1);
+	});
+
+	it('keeps the first answer when a pupil tries a different one', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = questionOfType('single');
+		await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: [0]
+		});
+		const second = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: [1]
+		});
+		expect(second).toMatchObject({ ok: true, created: false, feedback: { selected: [0] } });
+		expect((await answerRows()).map((r) => r.selected)).toEqual(['[0]']);
+	});
+
+	it('stores each of many concurrent answers exactly once (group commit)', async () => {
+		const { sessionId, classId } = await setUp();
+		const pupils: number[] = [];
+		for (let i = 0; i < 40; i++) pupils.push(await ctx.newPupil({ classId }));
+		const q = questionOfType('single');
+		const inputs = pupils.flatMap((id) => {
+			const base = {
+				pupil: { id, classId },
+				sessionId,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main' as const,
+				selected: [0]
+			};
+			return [base, base, { ...base, clientId: clientId(), selected: [1] }];
+		});
+		const results = await Promise.all(inputs.map((i) => submitAnswer(i)));
+		expect(results.every((r) => r.ok)).toBe(true);
+		const created = results.filter((r) => r.ok && r.created).length;
+		expect(created).toBe(pupils.length);
+		const rows = await answerRows();
+		expect(rows).toHaveLength(pupils.length);
+		expect(rows.every((r) => r.selected === '[0]')).toBe(true);
+	});
+
+	it('refuses a question id that is not in the lesson, with a clear message', async () => {
+		const { sessionId, pupil } = await setUp();
+		const result = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: 'no-such-question',
+			phase: 'main',
+			selected: [0]
+		});
+		expect(result).toEqual({
+			ok: false,
+			status: 404,
+			message: 'There is no question "no-such-question" in this lesson.'
+		});
+		expect(await answerRows()).toHaveLength(0);
+	});
+
+	it('refuses a pupil answering in a session of another class', async () => {
+		const { sessionId, schoolId } = await setUp();
+		const otherClass = await ctx.newClass({ schoolId });
+		const outsider = await ctx.newPupil({ classId: otherClass });
+		const q = questionOfType('single');
+		const result = await submitAnswer({
+			pupil: { id: outsider, classId: otherClass },
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: [0]
+		});
+		expect(result).toMatchObject({ ok: false, status: 404 });
+		expect(await answerRows()).toHaveLength(0);
+	});
+
+	it('refuses an option that does not exist and two options on a one-answer question', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = questionOfType('single');
+		expect(
+			await submitAnswer({
+				pupil,
+				sessionId,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main',
+				selected: [99]
+			})
+		).toMatchObject({ ok: false, status: 400 });
+		expect(
+			await submitAnswer({
+				pupil,
+				sessionId,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main',
+				selected: [0, 1]
+			})
+		).toMatchObject({ ok: false, status: 400, message: 'Choose only one answer.' });
+		expect(await answerRows()).toHaveLength(0);
+	});
+
+	it('refuses answers once the session has ended', async () => {
+		const { sessionId, pupil, teacher } = await setUp();
+		await endSession((await getSession(sessionId))!, teacher);
+		const q = questionOfType('single');
+		expect(
+			await submitAnswer({
+				pupil,
+				sessionId,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main',
+				selected: [0]
+			})
+		).toMatchObject({ ok: false, status: 409 });
+	});
+});
+
+describe('the knowledge check', () => {
+	it('takes check questions before the lesson, without feedback', async () => {
+		const { sessionId, pupil } = await setUp();
+		const q = lesson.questions.find((x) => x.check)!;
+		const result = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'pre',
+			selected: rightAnswer(q)
+		});
+		expect(result).toEqual({
+			ok: true,
+			created: true,
+			feedback: { selected: rightAnswer(q), correct: null, correctIndexes: [], feedbackHtml: [] }
+		});
+		// …and the same question again in the lesson, with feedback.
+		const main = await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: q.id,
+			phase: 'main',
+			selected: rightAnswer(q)
+		});
+		expect(main).toMatchObject({ ok: true, created: true, feedback: { correct: true } });
+	});
+
+	it('refuses a question that is not in the check, and any check answer once a step was seen', async () => {
+		const { sessionId, pupil } = await setUp();
+		const notCheck = lesson.questions.find((x) => !x.check)!;
+		expect(
+			await submitAnswer({
+				pupil,
+				sessionId,
+				clientId: clientId(),
+				questionId: notCheck.id,
+				phase: 'pre',
+				selected: [0]
+			})
+		).toMatchObject({ ok: false, status: 400 });
+		const session = (await getSession(sessionId))!;
+		await joinSession(session, pupil.id);
+		await recordStep(session, lesson, pupil.id, 0);
+		const check = lesson.questions.find((x) => x.check)!;
+		expect(
+			await submitAnswer({
+				pupil,
+				sessionId,
+				clientId: clientId(),
+				questionId: check.id,
+				phase: 'pre',
+				selected: [0]
+			})
+		).toMatchObject({ ok: false, status: 409 });
+	});
+});
+
+describe('completion', () => {
+	it('needs the last step and every scored question answered; a paper mark also counts', async () => {
+		const { sessionId, pupil, teacher } = await setUp();
+		const session = (await getSession(sessionId))!;
+		await setLiveStep(session, 0);
+		await joinSession(session, pupil.id);
+		expect((await lessonCompletion([pupil.id], lesson)).get(pupil.id)?.state).toBe('started');
+		await recordStep(session, lesson, pupil.id, lesson.steps.length - 1);
+		const scored = lesson.questions.filter((q) => q.scored);
+		for (const q of scored.slice(0, -1)) {
+			await submitAnswer({
+				pupil,
+				sessionId,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main',
+				selected: rightAnswer(q)
+			});
+		}
+		expect((await lessonCompletion([pupil.id], lesson)).get(pupil.id)?.state).toBe('started');
+		const last = scored[scored.length - 1];
+		await submitAnswer({
+			pupil,
+			sessionId,
+			clientId: clientId(),
+			questionId: last.id,
+			phase: 'main',
+			selected: rightAnswer(last)
+		});
+		expect((await lessonCompletion([pupil.id], lesson)).get(pupil.id)).toEqual({
+			state: 'completed',
+			score: 1
+		});
+	});
+});
