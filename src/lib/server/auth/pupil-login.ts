@@ -8,6 +8,7 @@ import { getDb } from '../db';
 import type { DB } from '../db/schema';
 import { PICTURES, PICTURE_PASSWORD_LENGTH, encodePicturePassword } from '../../pictures';
 import { clearSessionCookie, setSessionCookie } from './cookies';
+import { CLASS_CODE_LENGTH } from '../random';
 import { LIMITS, lockedUntil, minutesUntil, recordFailure } from './rate-limit';
 import {
 	createPupilSession,
@@ -82,7 +83,8 @@ export async function lookUpClassCode(input: {
 	const found = await findClassByCode(input.code);
 	if (found) return { status: 'found', class: found };
 	// Only something shaped like a code can be a guess; a child's half-typed code is not.
-	if (/^[A-Z0-9]{6}$/.test(normaliseClassCode(input.code))) {
+	const normal = normaliseClassCode(input.code);
+	if (normal.length === CLASS_CODE_LENGTH && /^[A-Z0-9]+$/.test(normal)) {
 		const lock = await recordFailure(key, LIMITS.classCode, now);
 		if (lock) {
 			await recordAudit({
@@ -113,7 +115,8 @@ export async function listClassNames(classId: number): Promise<ClassName[]> {
 		.execute();
 	const key = (name: string) => name.trim().toLocaleLowerCase('en-GB');
 	const counts = new Map<string, number>();
-	for (const row of rows) counts.set(key(row.first_name), (counts.get(key(row.first_name)) ?? 0) + 1);
+	for (const row of rows)
+		counts.set(key(row.first_name), (counts.get(key(row.first_name)) ?? 0) + 1);
 	// Sorted here rather than in SQL so the order is the same on SQLite and PostgreSQL.
 	const collator = new Intl.Collator('en-GB', { sensitivity: 'base' });
 	return rows
