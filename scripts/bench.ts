@@ -49,11 +49,27 @@ async function prepare(): Promise<Setup> {
 	const setup: Setup = { dir, dbPath, pupils: [], teachers: [], questions: [] };
 	setup.questions = lesson.questions.map((q) => ({
 		id: q.id,
-		selected: [Math.max(0, q.options.findIndex((o) => o.correct))]
+		selected: [
+			Math.max(
+				0,
+				q.options.findIndex((o) => o.correct)
+			)
+		]
 	}));
 	for (const cls of borough.classes) {
-		const teacher = { kind: 'staff' as const, id: cls.teacherId, email: '', displayName: '', role: 'teacher' as const, schoolId: cls.schoolId, sessionId: '' };
-		const sessionId = await startSession({ classId: cls.id, lessonId: lesson.id, mode: 'live' }, teacher);
+		const teacher = {
+			kind: 'staff' as const,
+			id: cls.teacherId,
+			email: '',
+			displayName: '',
+			role: 'teacher' as const,
+			schoolId: cls.schoolId,
+			sessionId: ''
+		};
+		const sessionId = await startSession(
+			{ classId: cls.id, lessonId: lesson.id, mode: 'live' },
+			teacher
+		);
 		const session = (await getSession(sessionId))!;
 		await setLiveStep(session, 0);
 		const staff = await createStaffSession(cls.teacherId);
@@ -70,7 +86,14 @@ async function prepare(): Promise<Setup> {
 
 function startServer(dbPath: string): Promise<ChildProcess> {
 	const child = spawn(process.execPath, [BUILD_MARKER], {
-		env: { ...process.env, DATABASE_PATH: dbPath, HOST: '127.0.0.1', PORT: String(PORT), ORIGIN, SHUTDOWN_TIMEOUT: '1' },
+		env: {
+			...process.env,
+			DATABASE_PATH: dbPath,
+			HOST: '127.0.0.1',
+			PORT: String(PORT),
+			ORIGIN,
+			SHUTDOWN_TIMEOUT: '1'
+		},
 		stdio: ['ignore', 'ignore', 'inherit']
 	});
 	return new Promise((resolve, reject) => {
@@ -82,7 +105,9 @@ function startServer(dbPath: string): Promise<ChildProcess> {
 					if (res.statusCode === 200) resolve(child);
 					else setTimeout(poll, 200);
 				})
-				.on('error', () => (Date.now() > deadline ? reject(new Error('server did not start')) : setTimeout(poll, 200)));
+				.on('error', () =>
+					Date.now() > deadline ? reject(new Error('server did not start')) : setTimeout(poll, 200)
+				);
 		};
 		poll();
 	});
@@ -105,21 +130,33 @@ async function ceiling(setup: Setup) {
 			{
 				method: 'GET',
 				path: '/api/session',
-				setupRequest: (req) => ({ ...req, headers: { ...req.headers, cookie: setup.pupils[i++ % setup.pupils.length].cookie } }),
+				setupRequest: (req) => ({
+					...req,
+					headers: { ...req.headers, cookie: setup.pupils[i++ % setup.pupils.length].cookie }
+				}),
 				onResponse: (status, body) => {
 					if (status !== 200 || !body.includes('"pupil"')) bad++;
 				}
 			}
 		]
 	});
-	return { per_s: Math.round(result.requests.average), p99_ms: result.latency.p99, errors: result.errors + result.non2xx + bad };
+	return {
+		per_s: Math.round(result.requests.average),
+		p99_ms: result.latency.p99,
+		errors: result.errors + result.non2xx + bad
+	};
 }
 
 async function answers(setup: Setup) {
 	const work = setup.pupils.flatMap((p, n) =>
 		setup.questions.map((q) => ({
 			...p,
-			body: JSON.stringify({ clientId: `bench-${n}-${q.id}`.slice(0, 64), questionId: q.id, phase: 'main', selected: q.selected })
+			body: JSON.stringify({
+				clientId: `bench-${n}-${q.id}`.slice(0, 64),
+				questionId: q.id,
+				phase: 'main',
+				selected: q.selected
+			})
 		}))
 	);
 	let next = 0;
@@ -138,7 +175,12 @@ async function answers(setup: Setup) {
 					return {
 						...req,
 						path: `/session/${item.sessionId}/answer`,
-						headers: { ...req.headers, cookie: item.cookie, 'content-type': 'application/json', origin: ORIGIN },
+						headers: {
+							...req.headers,
+							cookie: item.cookie,
+							'content-type': 'application/json',
+							origin: ORIGIN
+						},
 						body: item.body
 					};
 				},
@@ -174,7 +216,10 @@ function countStored(dbPath: string): number {
 }
 
 /** Opens one EventSource-style stream; resolves `ready` after the first event. */
-function openStream(pupil: { cookie: string; sessionId: number }, onState: (step: number, at: number) => void) {
+function openStream(
+	pupil: { cookie: string; sessionId: number },
+	onState: (step: number, at: number) => void
+) {
 	let ready!: () => void;
 	const readyPromise = new Promise<void>((r) => (ready = r));
 	const req = http.get(
@@ -208,7 +253,17 @@ function post(pathname: string, cookie: string, form: Record<string, string>): P
 	return new Promise((resolve, reject) => {
 		const req = http.request(
 			`${ORIGIN}${pathname}`,
-			{ method: 'POST', headers: { cookie, origin: ORIGIN, 'content-type': 'application/x-www-form-urlencoded', 'content-length': Buffer.byteLength(body), accept: 'application/json', 'x-sveltekit-action': 'true' } },
+			{
+				method: 'POST',
+				headers: {
+					cookie,
+					origin: ORIGIN,
+					'content-type': 'application/x-www-form-urlencoded',
+					'content-length': Buffer.byteLength(body),
+					accept: 'application/json',
+					'x-sveltekit-action': 'true'
+				}
+			},
 			(res) => {
 				res.resume();
 				resolve(res.statusCode ?? 0);
@@ -237,10 +292,15 @@ async function sync(setup: Setup) {
 		})
 	);
 	const deadline = Date.now() + 10_000;
-	while (latencies.length < setup.pupils.length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+	while (latencies.length < setup.pupils.length && Date.now() < deadline)
+		await new Promise((r) => setTimeout(r, 20));
 	streams.forEach((s) => s.close());
 	latencies.sort((a, b) => a - b);
-	const pct = (p: number) => Math.round((latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN) * 10) / 10;
+	const pct = (p: number) =>
+		Math.round(
+			(latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN) *
+				10
+		) / 10;
 	return {
 		clients: setup.pupils.length,
 		received: latencies.length,
@@ -279,7 +339,9 @@ async function main() {
 			answers: { 'req/s': answered.per_s, 'p99 ms': answered.p99_ms, errors: answered.errors },
 			sync: { 'req/s': '', 'p99 ms': synced.p99_ms, errors: synced.clients - synced.received }
 		});
-		console.log(`acknowledged ${answered.acknowledged}, stored ${stored}; ratio ${report.ratio}; peak RSS ${rss_mb} MB`);
+		console.log(
+			`acknowledged ${answered.acknowledged}, stored ${stored}; ratio ${report.ratio}; peak RSS ${rss_mb} MB`
+		);
 		if (out) {
 			fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });
 			fs.writeFileSync(out, JSON.stringify(report, null, 2) + '\n');

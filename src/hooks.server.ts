@@ -3,11 +3,7 @@
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
-import {
-	clearSessionCookie,
-	readSessionCookie,
-	setSessionCookie
-} from '$lib/server/auth/cookies';
+import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {

@@ -15,7 +15,20 @@ export interface BuiltBorough {
 	pupilCount: number;
 }
 
-const NAMES = ['Amira', 'Oliver', 'Isla', 'Noah', 'Freya', 'Leo', 'Aisha', 'Harry', 'Mia', 'Zara', 'Theo', 'Priya'];
+const NAMES = [
+	'Amira',
+	'Oliver',
+	'Isla',
+	'Noah',
+	'Freya',
+	'Leo',
+	'Aisha',
+	'Harry',
+	'Mia',
+	'Zara',
+	'Theo',
+	'Priya'
+];
 
 /** Synchronous and in one transaction: the fastest way to lay down thousands of rows. */
 export function buildBorough(handle: Handle, shape: BoroughShape, seed = 7): BuiltBorough {
@@ -29,7 +42,9 @@ export function buildBorough(handle: Handle, shape: BoroughShape, seed = 7): Bui
 	const insertClass = sqlite.prepare(
 		"insert into classes (school_id, name, year_group, academic_year, code, created_at) values (?, ?, 6, '2026/27', ?, ?)"
 	);
-	const insertTeacher = sqlite.prepare('insert into class_teachers (class_id, user_id) values (?, ?)');
+	const insertTeacher = sqlite.prepare(
+		'insert into class_teachers (class_id, user_id) values (?, ?)'
+	);
 	const insertPupil = sqlite.prepare(
 		'insert into pupils (class_id, first_name, last_initial, picture_password, created_at) values (?, ?, ?, ?, ?)'
 	);
@@ -46,7 +61,10 @@ export function buildBorough(handle: Handle, shape: BoroughShape, seed = 7): Bui
 			while (codes.has(code)) code = makeClassCode(random);
 			codes.add(code);
 			const classId = Number(insertClass.run(schoolId, `Class ${c + 1}`, code, at).lastInsertRowid);
-			const teacherId = Number(insertStaff.run(`teacher${c + 1}@bench.test`, `Teacher ${c + 1}`, schoolId, at).lastInsertRowid);
+			const teacherId = Number(
+				insertStaff.run(`teacher${c + 1}@bench.test`, `Teacher ${c + 1}`, schoolId, at)
+					.lastInsertRowid
+			);
 			insertTeacher.run(classId, teacherId);
 			built.classes.push({ id: classId, schoolId, teacherId, pupilIds: [] });
 		}
@@ -57,7 +75,8 @@ export function buildBorough(handle: Handle, shape: BoroughShape, seed = 7): Bui
 			const pictures = makePicturePassword(taken, random).join('-');
 			taken.add(pictures);
 			const id = Number(
-				insertPupil.run(cls.id, NAMES[p % NAMES.length], 'ABCDEFGHJKLMNPRSTW'[p % 18], pictures, at).lastInsertRowid
+				insertPupil.run(cls.id, NAMES[p % NAMES.length], 'ABCDEFGHJKLMNPRSTW'[p % 18], pictures, at)
+					.lastInsertRowid
 			);
 			cls.pupilIds.push(id);
 		}

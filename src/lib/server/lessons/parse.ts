@@ -1,0 +1,666 @@
+// Reads one lesson file into its parts — front matter, introduction, steps, questions,
+// take-home sheet — reporting every structural problem with its line and column.
+
+import type { Token, Tokens } from 'marked';
+import { YAMLMap, isMap, isScalar, isSeq } from 'yaml';
+import type { QuestionType, Strand } from './types';
+import { ProblemList } from './problems';
+import { FRONT_MATTER, OPTION, QUIZ } from './schema';
+import { lexBlocks, plainText, readFence } from './markdown';
+import { LineIndex, levenshtein, normaliseSource, quote, slugify } from './text';
+import { checkMap, offsetOf, readYaml } from './yaml';
+
+export interface FrontMatter {
+	id: string;
+	title: string;
+	summary: string;
+	order: number;
+	minutes: number;
+	strand: Strand;
+	objectives: string[];
+	year: number[];
+	keywords: string[];
+	safeguarding?: string;
+}
+
+export interface ParsedOption {
+	text: string;
+	correct: boolean;
+	feedback?: string;
+}
+
+export interface ParsedQuestion {
+	id: string;
+	type: QuestionType;
+	prompt: string;
+	options: ParsedOption[];
+	/** Only for `truefalse`. */
+	answer?: boolean;
+	explain?: string;
+	check: boolean;
+	stepId: string;
+	/** Offset of the ```quiz fence in the file. */
+	offset: number;
+}
+
+/** A run of markdown tokens and where it starts in the file. */
+export interface MarkdownRegion {
+	tokens: Token[];
+	/** Offset of the first token in the file. */
+	offset: number;
+	/** Whether tokens are exactly the file text from `offset` (so positions can be found in it). */
+	exact: boolean;
+}
+
+export type Segment =
+	| { kind: 'markdown'; tokens: Token[] }
+	| { kind: 'teacher'; tokens: Token[] }
+	| { kind: 'quiz'; questionId: string };
+
+export interface StepOutline {
+	id: string;
+	title: string;
+	/** Inline tokens of the heading, rendered with facts substituted. */
+	titleTokens: Token[];
+	offset: number;
+	segments: Segment[];
+	/** Whether any quiz block stands in the step, even one with errors. */
+	hasQuiz: boolean;
+}
+
+/** A string from a quiz block that is rendered as markdown, and where its value starts. */
+export interface QuizText {
+	text: string;
+	offset: number;
+	inline: boolean;
+}
+
+export interface ParsedLesson {
+	file: string;
+	/** The file text with BOM removed and line endings normalised. */
+	text: string;
+	lines: LineIndex;
+	/** The keys that passed their rules. */
+	frontMatter: Partial<FrontMatter>;
+	/** Offset of each front matter key's value, for reporting later rules. */
+	frontMatterOffsets: Record<string, number>;
+	intro: Segment[];
+	steps: StepOutline[];
+	/** Token lists of the `home` blocks, in order. */
+	home: Token[][];
+	questions: ParsedQuestion[];
+	/** Every markdown region in the file (body, teacher and home blocks), for the content rules. */
+	regions: MarkdownRegion[];
+	/** Quiz strings rendered as markdown, for the content rules. */
+	quizTexts: QuizText[];
+	problems: ProblemList;
+}
+
+const SPECIAL_FENCES = ['quiz', 'teacher', 'home'] as const;
+
+export function parseLesson(source: string, file: string): ParsedLesson {
+	const text = normaliseSource(source);
+	const lines = new LineIndex(text);
+	const parsed: ParsedLesson = {
+		file,
+		text,
+		lines,
+		frontMatter: {},
+		frontMatterOffsets: {},
+		intro: [],
+		steps: [],
+		home: [],
+		questions: [],
+		regions: [],
+		quizTexts: [],
+		problems: new ProblemList(file, lines)
+	};
+	try {
+		const bodyOffset = readFrontMatter(parsed);
+		if (bodyOffset !== undefined) readBody(parsed, bodyOffset);
+	} catch (error) {
+		// Nothing in a lesson file may crash the server; an unexpected failure becomes a problem.
+		parsed.problems.error(
+			0,
+			'internal',
+			`this file could not be read (${(error as Error).message}) — please report it to the developers`
+		);
+	}
+	return parsed;
+}
+
+/** Returns where the body starts, or undefined when the front matter never ends. */
+function readFrontMatter(parsed: ParsedLesson): number | undefined {
+	const { text, problems } = parsed;
+	const opening = /^---[ \t]*(\n|$)/.exec(text);
+	if (!opening) {
+		problems.error(
+			0,
+			'front-matter/missing',
+			"the file must start with front matter: a line '---', the keys (id, title, summary, order, minutes, strand, objectives), then another '---'"
+		);
+		return 0;
+	}
+	const yamlStart = opening[0].length;
+	const rest = text.slice(yamlStart);
+	const match = /^---[ \t]*(\n|$)/m.exec(rest);
+	if (!match) {
+		problems.error(
+			0,
+			'front-matter/unclosed',
+			"the front matter is never closed — add a line '---' after the last key"
+		);
+		return undefined;
+	}
+	const yaml = rest.slice(0, match.index);
+	const bodyOffset = yamlStart + match.index + match[0].length;
+	const region = readYaml(yaml, yamlStart, problems, 'front matter');
+	if (!region.ok) return bodyOffset;
+	const root = region.doc.contents;
+	const value = region.value ?? {};
+	const empty = root === null || (isScalar(root) && root.value === null);
+	// An empty front matter is an empty map, so each missing key is reported.
+	const { values } = checkMap(empty ? new YAMLMap() : root, empty ? {} : value, FRONT_MATTER, {
+		problems,
+		baseOffset: yamlStart,
+		missingOffset: 0,
+		rulePrefix: 'front-matter',
+		missing: (key, hint) => `missing required key '${key}' (${hint})`,
+		unknown: (key, suggestion) =>
+			`unknown front matter key '${key}'${suggestion || ` — the keys are ${Object.keys(FRONT_MATTER).join(', ')}`}`,
+		notAMap:
+			"the front matter must be lines of 'key: value', such as 'title: Think before you share'"
+	});
+	if (isMap(root)) {
+		for (const pair of root.items) {
+			const key = isScalar(pair.key) ? String(pair.key.value) : '';
+			parsed.frontMatterOffsets[key] = yamlStart + offsetOf(pair.value, offsetOf(pair.key, 0));
+		}
+	}
+	const frontMatter = values as Partial<FrontMatter>;
+	if (frontMatter.year) frontMatter.year = [...new Set(frontMatter.year)].sort((a, b) => a - b);
+	parsed.frontMatter = frontMatter;
+	return bodyOffset;
+}
+
+function readBody(parsed: ParsedLesson, bodyOffset: number): void {
+	const body = parsed.text.slice(bodyOffset);
+	let tokens: Token[];
+	try {
+		tokens = lexBlocks(body);
+	} catch (error) {
+		parsed.problems.error(
+			bodyOffset,
+			'markdown/unreadable',
+			`the lesson text could not be read as markdown (${(error as Error).message})`
+		);
+		return;
+	}
+	const state: BodyState = {
+		parsed,
+		current: undefined,
+		pending: [],
+		pendingOffset: bodyOffset,
+		slugs: new Set(),
+		quizIds: new Map()
+	};
+	let cursor = bodyOffset;
+	for (const token of tokens) {
+		const offset = locate(parsed.text, token.raw, cursor);
+		cursor = offset + token.raw.length;
+		readBlock(state, token, offset);
+	}
+	flushMarkdown(state);
+	if (parsed.steps.length === 0) {
+		parsed.problems.error(
+			bodyOffset,
+			'body/no-steps',
+			"the lesson has no steps — start each step with a level-2 heading line such as '## What is personal information?'"
+		);
+	}
+	for (const step of parsed.steps) {
+		const visible = step.hasQuiz || step.segments.some((s) => s.kind === 'markdown');
+		if (!visible) {
+			parsed.problems.warning(
+				step.offset,
+				'body/empty-step',
+				`step '${step.title || step.id}' has nothing for pupils to see — add some text or a question, or remove the heading`
+			);
+		}
+	}
+}
+
+interface BodyState {
+	parsed: ParsedLesson;
+	current: StepOutline | undefined;
+	/** Markdown tokens waiting to become one segment. */
+	pending: Token[];
+	pendingOffset: number;
+	slugs: Set<string>;
+	quizIds: Map<string, number>;
+}
+
+function readBlock(state: BodyState, token: Token, offset: number): void {
+	const { parsed } = state;
+	if (token.type === 'heading') {
+		const heading = token as Tokens.Heading;
+		if (heading.depth === 2) {
+			flushMarkdown(state);
+			parsed.regions.push({ tokens: [heading], offset, exact: true });
+			startStep(state, heading, offset);
+			return;
+		}
+		if (heading.depth === 1) {
+			parsed.problems.error(
+				offset,
+				'body/h1',
+				`a level-1 heading ('# ${quote(plainText(heading.tokens))}') is not allowed in the body — the title comes from the front matter; use '## ' to start a step or '### ' for a sub-heading`
+			);
+		}
+	}
+	if (token.type === 'code') {
+		const fence = readFence(token.raw);
+		if (fence && (SPECIAL_FENCES as readonly string[]).includes(fence.kind)) {
+			flushMarkdown(state);
+			readSpecialFence(state, fence.kind as (typeof SPECIAL_FENCES)[number], fence, offset);
+			return;
+		}
+		if (fence) warnNearSpecialFence(parsed, fence.kind, offset);
+	}
+	if (state.pending.length === 0) state.pendingOffset = offset;
+	state.pending.push(token);
+}
+
+function warnNearSpecialFence(parsed: ParsedLesson, kind: string, offset: number): void {
+	if (!kind) return;
+	for (const special of SPECIAL_FENCES) {
+		if (levenshtein(kind, special) <= 2 && kind.length >= 3) {
+			parsed.problems.error(
+				offset,
+				'body/fence-typo',
+				`code block marked '${quote(kind)}' — did you mean '${special}'? As written it is shown to pupils as code`
+			);
+			return;
+		}
+	}
+}
+
+function startStep(state: BodyState, heading: Tokens.Heading, offset: number): void {
+	const { parsed } = state;
+	const title = plainText(heading.tokens);
+	const index = parsed.steps.length;
+	if (!title) {
+		parsed.problems.error(
+			offset,
+			'body/empty-heading',
+			`step ${index + 1} has an empty heading — write the step's title after '## '`
+		);
+	}
+	const base = slugify(title) || `step-${index + 1}`;
+	let id = base;
+	for (let n = 2; state.slugs.has(id); n++) id = `${base}-${n}`;
+	state.slugs.add(id);
+	const step: StepOutline = {
+		id,
+		title,
+		titleTokens: heading.tokens,
+		offset,
+		segments: [],
+		hasQuiz: false
+	};
+	parsed.steps.push(step);
+	state.current = step;
+}
+
+function flushMarkdown(state: BodyState): void {
+	if (state.pending.length === 0) return;
+	const tokens = state.pending;
+	state.pending = [];
+	state.parsed.regions.push({ tokens, offset: state.pendingOffset, exact: true });
+	const onlySpace = tokens.every((t) => t.type === 'space');
+	if (onlySpace) return;
+	const segments = state.current ? state.current.segments : state.parsed.intro;
+	segments.push({ kind: 'markdown', tokens });
+}
+
+function readSpecialFence(
+	state: BodyState,
+	kind: (typeof SPECIAL_FENCES)[number],
+	fence: NonNullable<ReturnType<typeof readFence>>,
+	offset: number
+): void {
+	const { parsed } = state;
+	if (!fence.closed) {
+		parsed.problems.error(
+			offset,
+			'body/unclosed-fence',
+			`this \`\`\`${kind} block is never closed — add a line with \`\`\` after its last line (everything below it was read as part of the block)`
+		);
+		return;
+	}
+	const contentOffset = offset + fence.contentStart;
+	if (kind === 'quiz') {
+		readQuiz(state, fence.content, contentOffset, offset);
+		return;
+	}
+	if (!fence.content.trim()) {
+		parsed.problems.warning(
+			offset,
+			`body/empty-${kind}`,
+			`this \`\`\`${kind} block is empty — write something in it or remove it`
+		);
+		return;
+	}
+	let tokens: Token[];
+	try {
+		tokens = lexBlocks(fence.content);
+	} catch (error) {
+		parsed.problems.error(
+			offset,
+			'markdown/unreadable',
+			`this \`\`\`${kind} block could not be read as markdown (${(error as Error).message})`
+		);
+		return;
+	}
+	parsed.regions.push({ tokens, offset: contentOffset, exact: true });
+	if (kind === 'home') {
+		parsed.home.push(tokens);
+		return;
+	}
+	const segments = state.current ? state.current.segments : parsed.intro;
+	segments.push({ kind: 'teacher', tokens });
+}
+
+function readQuiz(
+	state: BodyState,
+	content: string,
+	contentOffset: number,
+	fenceOffset: number
+): void {
+	const { parsed } = state;
+	const { problems } = parsed;
+	if (state.current) state.current.hasQuiz = true;
+	if (!content.trim()) {
+		problems.error(
+			fenceOffset,
+			'quiz/empty',
+			'this ```quiz block is empty — write the question in YAML: id, prompt and options (see lessons/README.md)'
+		);
+		return;
+	}
+	const question = parseQuiz(parsed, content, contentOffset, fenceOffset, state.current?.id ?? '');
+	if (!question) return;
+	const previous = state.quizIds.get(question.id);
+	if (previous !== undefined) {
+		problems.error(
+			fenceOffset,
+			'quiz/duplicate-id',
+			`quiz id '${question.id}' is already used on line ${parsed.lines.at(previous).line} — each question in a lesson needs its own id`
+		);
+		return;
+	}
+	state.quizIds.set(question.id, fenceOffset);
+	if (!state.current) {
+		problems.error(
+			fenceOffset,
+			'quiz/outside-step',
+			`quiz '${question.id}' is before the first step — move it below a '## ' heading`
+		);
+		return;
+	}
+	if (!question.valid) return;
+	parsed.questions.push(question.question);
+	state.current.segments.push({ kind: 'quiz', questionId: question.id });
+}
+
+const COUNT_WORDS = ['no', 'one', 'two', 'three', 'four', 'five', 'six'];
+
+function countWord(n: number): string {
+	return COUNT_WORDS[n] ?? String(n);
+}
+
+/**
+ * Validate one quiz block. Returns its id (when readable, for duplicate checks) and the
+ * question, which is only used when `valid`.
+ */
+function parseQuiz(
+	parsed: ParsedLesson,
+	content: string,
+	contentOffset: number,
+	fenceOffset: number,
+	stepId: string
+): { id: string; valid: boolean; question: ParsedQuestion } | undefined {
+	const { problems } = parsed;
+	const errorsBefore = problems.errorCount;
+	const region = readYaml(content, contentOffset, problems, 'quiz block');
+	if (!region.ok) return undefined;
+	const root = region.doc.contents;
+	const raw = (region.value ?? {}) as Record<string, unknown>;
+	const rawId = typeof raw?.id === 'string' ? raw.id : undefined;
+	const label = rawId ? `quiz '${quote(rawId)}'` : 'this quiz';
+	const { values, ok: keysOk } = checkMap(root, region.value, QUIZ, {
+		problems,
+		baseOffset: contentOffset,
+		missingOffset: fenceOffset,
+		rulePrefix: 'quiz',
+		missing: (key, hint) => `${label} is missing '${key}' (${hint})`,
+		unknown: (key, suggestion) =>
+			`unknown key '${key}' in ${label}${suggestion || ` — a quiz has id, type, prompt, options, answer, explain and check`}`,
+		notAMap: "a quiz block must be lines of 'key: value': id, prompt, options…"
+	});
+	if (!isMap(root)) return undefined;
+	const at = (key: string) => contentOffset + offsetOf(root.get(key, true), offsetOf(root, 0));
+	const keyAt = (key: string) => {
+		const pair = root.items.find((p) => isScalar(p.key) && p.key.value === key);
+		return contentOffset + offsetOf(pair?.key, offsetOf(root, 0));
+	};
+	const type =
+		(values.type as QuestionType | undefined) ??
+		(Object.hasOwn(raw, 'type') ? undefined : 'single');
+	const id = values.id as string | undefined;
+	const hasOptions = Object.hasOwn(raw, 'options');
+	const hasAnswer = Object.hasOwn(raw, 'answer');
+
+	let options: ParsedOption[] = [];
+	if (type === 'truefalse') {
+		if (hasOptions) {
+			problems.error(
+				keyAt('options'),
+				'quiz/truefalse-options',
+				`${label} is type: truefalse, so it has no options — remove them and write answer: true or answer: false`
+			);
+		}
+		if (!hasAnswer) {
+			problems.error(
+				fenceOffset,
+				'quiz/truefalse-answer',
+				`${label} is type: truefalse and needs answer: true or answer: false`
+			);
+		}
+	} else if (type !== undefined) {
+		if (hasAnswer) {
+			problems.error(
+				keyAt('answer'),
+				'quiz/answer-not-truefalse',
+				`answer is only for type: truefalse — in ${label}, mark the right option with correct: true instead`
+			);
+		}
+		if (!hasOptions) {
+			problems.error(
+				fenceOffset,
+				'quiz/missing-options',
+				`${label} needs options: a list of 2 to 6 answers, each on its own line as '- text: …'`
+			);
+		} else {
+			options = readOptions(
+				parsed,
+				root.get('options', true),
+				raw.options,
+				contentOffset,
+				at('options'),
+				label,
+				type
+			);
+		}
+	}
+	if (type === 'poll' && values.check === true) {
+		problems.error(
+			keyAt('check'),
+			'quiz/poll-check',
+			`${label} is a poll, so it cannot be in the knowledge check — remove check: true (a poll has no right answer)`
+		);
+	}
+	for (const key of ['prompt', 'explain'] as const) {
+		if (typeof values[key] === 'string') {
+			parsed.quizTexts.push({
+				text: values[key] as string,
+				offset: at(key),
+				inline: key === 'prompt'
+			});
+		}
+	}
+	if (!id || !type) return undefined;
+	const valid = keysOk && problems.errorCount === errorsBefore;
+	if (type === 'truefalse') {
+		options = [
+			{ text: 'True', correct: values.answer === true },
+			{ text: 'False', correct: values.answer === false }
+		];
+	}
+	return {
+		id,
+		valid,
+		question: {
+			id,
+			type,
+			prompt: (values.prompt as string | undefined) ?? '',
+			options,
+			answer: values.answer as boolean | undefined,
+			explain: values.explain as string | undefined,
+			check: values.check === true,
+			stepId,
+			offset: fenceOffset
+		}
+	};
+}
+
+function readOptions(
+	parsed: ParsedLesson,
+	node: unknown,
+	value: unknown,
+	contentOffset: number,
+	optionsOffset: number,
+	label: string,
+	type: QuestionType
+): ParsedOption[] {
+	const { problems } = parsed;
+	if (!isSeq(node) || !Array.isArray(value)) return [];
+	if (value.length < 2 || value.length > 6) {
+		problems.error(
+			optionsOffset,
+			'quiz/option-count',
+			`${label} has ${countWord(value.length)} option${value.length === 1 ? '' : 's'}; a question needs 2 to 6`
+		);
+	}
+	const options: ParsedOption[] = [];
+	const seen = new Map<string, number>();
+	let allReadable = true;
+	const correctOffsets: number[] = [];
+	value.forEach((item, index) => {
+		const itemNode = node.items[index];
+		const itemOffset = contentOffset + offsetOf(itemNode, optionsOffset - contentOffset);
+		if (typeof item === 'string' || typeof item === 'number' || typeof item === 'boolean') {
+			allReadable = false;
+			problems.error(
+				itemOffset,
+				'quiz/option-shape',
+				`option ${index + 1} of ${label} must be written '- text: ${quote(String(item))}' (add correct: true or feedback: on the lines below if needed)`
+			);
+			return;
+		}
+		const { values, ok } = checkMap(itemNode, item, OPTION, {
+			problems,
+			baseOffset: contentOffset,
+			missingOffset: itemOffset,
+			rulePrefix: 'quiz/option',
+			missing: (key, hint) => `option ${index + 1} of ${label} is missing '${key}' (${hint})`,
+			unknown: (key, suggestion) =>
+				`unknown key '${key}' in option ${index + 1} of ${label}${suggestion || ' — an option has text, correct and feedback'}`,
+			notAMap: `option ${index + 1} of ${label} must be written '- text: …'`
+		});
+		if (!ok) allReadable = false;
+		if (typeof values.text !== 'string') return;
+		const normalised = values.text.replace(/\s+/g, ' ').trim().toLowerCase();
+		const textOffset =
+			contentOffset +
+			offsetOf(isMap(itemNode) ? itemNode.get('text', true) : itemNode, itemOffset - contentOffset);
+		const first = seen.get(normalised);
+		if (first !== undefined) {
+			problems.error(
+				textOffset,
+				'quiz/duplicate-option',
+				`${label} has the option '${quote(values.text)}' twice (first on line ${parsed.lines.at(first).line}) — option texts must be different`
+			);
+		} else {
+			seen.set(normalised, textOffset);
+		}
+		const correct = values.correct === true;
+		if (correct) {
+			correctOffsets.push(
+				contentOffset +
+					offsetOf(
+						isMap(itemNode) ? itemNode.get('correct', true) : itemNode,
+						itemOffset - contentOffset
+					)
+			);
+		}
+		options.push({ text: values.text, correct, feedback: values.feedback as string | undefined });
+	});
+	if (allReadable) checkCorrectCount(parsed, label, type, correctOffsets, optionsOffset);
+	return options;
+}
+
+function checkCorrectCount(
+	parsed: ParsedLesson,
+	label: string,
+	type: QuestionType,
+	correctOffsets: number[],
+	optionsOffset: number
+): void {
+	const { problems } = parsed;
+	const count = correctOffsets.length;
+	if (type === 'single' && count === 0) {
+		problems.error(
+			optionsOffset,
+			'quiz/correct-count',
+			`${label} has no correct option; a 'single' question needs exactly one — add correct: true to the right option, or use type: poll for an opinion question`
+		);
+	} else if (type === 'single' && count > 1) {
+		problems.error(
+			correctOffsets[1],
+			'quiz/correct-count',
+			`${label} has ${countWord(count)} correct options; a 'single' question needs exactly one — use type: multiple?`
+		);
+	} else if (type === 'multiple' && count === 0) {
+		problems.error(
+			optionsOffset,
+			'quiz/correct-count',
+			`${label} has no correct option; a 'multiple' question needs at least one — add correct: true to each right option`
+		);
+	} else if (type === 'poll' && count > 0) {
+		problems.error(
+			correctOffsets[0],
+			'quiz/poll-correct',
+			`${label} is a poll, which has no right answer — remove correct: true, or use type: single`
+		);
+	}
+}
+
+/** Where `raw` starts in `text`, searching from `from`; falls back to `from`. */
+export function locate(text: string, raw: string, from: number): number {
+	if (text.startsWith(raw, from)) return from;
+	const firstLine = raw.split('\n', 1)[0];
+	if (!firstLine) return from;
+	const found = text.indexOf(firstLine, from);
+	return found === -1 ? from : found;
+}
