@@ -335,3 +335,23 @@ export async function lessonCompletion(
 	}
 	return result;
 }
+
+/** Present and absent marks per session, for lists of sessions (counts only, no names). */
+export async function attendanceCounts(
+	sessionIds: number[]
+): Promise<Map<number, { present: number; absent: number }>> {
+	const result = new Map<number, { present: number; absent: number }>();
+	for (const id of sessionIds) result.set(id, { present: 0, absent: 0 });
+	if (sessionIds.length === 0) return result;
+	const rows = await getDb()
+		.selectFrom('attendance')
+		.select((eb) => ['session_id', 'status', eb.fn.countAll<number>().as('n')])
+		.where('session_id', 'in', sessionIds)
+		.groupBy(['session_id', 'status'])
+		.execute();
+	for (const row of rows) {
+		const counts = result.get(row.session_id);
+		if (counts) counts[row.status] = Number(row.n);
+	}
+	return result;
+}

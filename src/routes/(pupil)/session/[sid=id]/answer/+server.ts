@@ -1,0 +1,21 @@
+// A pupil's answer, sent by fetch from the lesson screen (and again, with the same
+// client id, after a dropped connection). Graded and stored by answers.ts.
+import { json } from '@sveltejs/kit';
+import { assertPupilSession, parseId } from '$lib/server/access';
+import { requirePupil } from '$lib/server/auth/guards';
+import { answerFromRequest } from '$lib/server/pupil-lesson';
+import type { RequestHandler } from './$types';
+
+export const POST: RequestHandler = async (event) => {
+	const pupil = requirePupil(event);
+	const session = await assertPupilSession(pupil, parseId(event.params.sid));
+	let body: unknown;
+	try {
+		body = await event.request.json();
+	} catch {
+		body = undefined;
+	}
+	const result = await answerFromRequest(pupil, session.id, body);
+	if (!result.ok) return json({ ok: false, message: result.message }, { status: result.status });
+	return json({ ok: true, created: result.created, feedback: result.feedback });
+};

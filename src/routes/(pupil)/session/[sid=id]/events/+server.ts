@@ -1,0 +1,18 @@
+// Live updates for a pupil's device: the session's state (step, status, reveal) as
+// Server-Sent Events. Sent first on every (re)connection, so a device lands on the
+// current step at once; no names and no answers ever go down this stream.
+import { assertPupilSession, parseId } from '$lib/server/access';
+import { requirePupil } from '$lib/server/auth/guards';
+import { liveState } from '$lib/server/deliveries';
+import { getLesson } from '$lib/server/lessons';
+import { eventStream } from '$lib/server/live';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async (event) => {
+	const pupil = requirePupil(event);
+	const session = await assertPupilSession(pupil, parseId(event.params.sid));
+	return eventStream(session.id, 'pupil', {
+		event: 'state',
+		data: liveState(session, getLesson(session.lessonId))
+	});
+};

@@ -1,0 +1,396 @@
+// A pupil in a lesson: the knowledge check, steps with feedback, resuming on another
+// device, the summary and the certificate page — and answers that survive going offline.
+// The lesson is started the way a teacher starts it, through the teacher's own pages.
+import path from 'node:path';
+import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { issueLoginCardToken } from '../../src/lib/server/auth/pupil-login';
+import { closeDatabase, openDatabase, useHandle, type DB } from '../../src/lib/server/db';
+import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
+import type { Kysely } from 'kysely';
+import { expectAccessible, waitForHydration } from './helpers';
+import { signInAs } from './staff-auth';
+
+// Tadley Common's Maple class: no other e2e spec uses it, so its sessions are ours.
+const TEACHER = 'maple.tadley-common@demo.thinksafe.test';
+const lesson: Lesson = getLibrary().getLesson('think-before-you-share')!;
+const check = lesson.questions.filter((q) => q.check && q.scored);
+const scored = lesson.questions.filter((q) => q.scored);
+
+let classId: number;
+let pupilIds: number[];
+let sessionId: number;
+
+/** The running server's own database (the runner hands its folder to the workers). */
+async function withServerDb<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
+	const handle = openDatabase(path.join(process.env.E2E_RUN_DIR!, 'e2e.db'));
+	useHandle(handle);
+	try {
+		return await fn(handle.db);
+	} finally {
+		await closeDatabase();
+	}
+}
+
+/** The teacher starts the lesson with the class, through the teacher's own pages. */
+async function startLesson(page: Page, mode: 'live' | 'self'): Promise<number> {
+	await page.goto(`/classes/${classId}/sessions/new?lesson=${lesson.id}`);
+	await waitForHydration(page);
+	const note = page.getByLabel('I have read the safeguarding note');
+	if (await note.count()) await note.check();
+	await page.getByLabel(mode === 'live' ? /Live, together/ : /At their own pace/).check();
+	await page.getByRole('button', { name: 'Start the lesson' }).click();
+	await expect(page).toHaveURL(/\/sessions\/\d+$/);
+	await waitForHydration(page);
+	return Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+async function teacherDevice(browser: Browser) {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signInAs(page, TEACHER);
+	return { context, page };
+}
+
+/** A pupil signs in on a fresh device with their printed login card. */
+async function pupilDevice(browser: Browser, pupilId: number) {
+	const token = await withServerDb(() => issueLoginCardToken(pupilId));
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await page.goto(`/card/${token}`);
+	await waitForHydration(page);
+	await page.getByRole('button', { name: 'Start' }).click();
+	await expect(page).toHaveURL('/me');
+	return { context, page };
+}
+
+async function openLesson(page: Page, id = sessionId): Promise<void> {
+	await page.goto(`/session/${id}`);
+	await expect(page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible();
+	await waitForHydration(page);
+}
+
+/** The n-th question on the screen: its form holds the fieldset and the send button. */
+function questionForm(scope: Page | Locator, n = 0): Locator {
+	return scope.locator('form:has(fieldset)').nth(n);
+}
+
+function options(form: Locator, q: Question): Locator {
+	return form.getByRole(q.type === 'multiple' ? 'checkbox' : 'radio');
+}
+
+const right = (q: Question) => q.options.flatMap((o, i) => (o.correct ? [i] : []));
+const wrong = (q: Question) => [q.options.findIndex((o) => !o.correct)];
+
+async function choose(form: Locator, q: Question, selected: number[]): Promise<void> {
+	for (const i of selected) await options(form, q).nth(i).check();
+	await form.getByRole('button', { name: 'Send my answer' }).click();
+}
+
+async function expectNoSidewaysScroll(page: Page): Promise<void> {
+	const fits = await page.evaluate(
+		() => document.documentElement.scrollWidth <= document.documentElement.clientWidth
+	);
+	expect(fits, `${page.url()} scrolls sideways`).toBe(true);
+}
+
+async function press(page: Page, name: string): Promise<void> {
+	await page.getByRole('button', { name, exact: true }).click();
+}
+
+test.beforeAll(async ({ browser }) => {
+	({ classId, pupilIds } = await withServerDb(async (db) => {
+		const maple = await db
+			.selectFrom('classes')
+			.select('id')
+			.where('name', '=', 'Maple')
+			.executeTakeFirstOrThrow();
+		const pupils = await db
+			.selectFrom('pupils')
+			.select('id')
+			.where('class_id', '=', maple.id)
+			.orderBy('id')
+			.execute();
+		return { classId: maple.id, pupilIds: pupils.map((p) => p.id) };
+	}));
+	const teacher = await teacherDevice(browser);
+	sessionId = await startLesson(teacher.page, 'self');
+	await teacher.context.close();
+});
+
+test('a pupil does the knowledge check and the steps with feedback, then resumes on another device', async ({
+	browser
+}) => {
+	test.slow();
+	const first = await pupilDevice(browser, pupilIds[0]);
+	let page = first.page;
+	await openLesson(page);
+
+	// The start: "What do you know already?", answered without feedback.
+	const checkSection = page.getByRole('region', { name: 'What do you know already?' });
+	await expect(checkSection).toBeVisible();
+	const firstCheck = questionForm(checkSection);
+	await choose(firstCheck, check[0], right(check[0]));
+	await expect(firstCheck.getByText('Thanks — your answer is saved.')).toBeVisible();
+	await expect(firstCheck.getByText("Well done — that's right!")).toHaveCount(0);
+	await expectAccessible(page);
+
+	await press(page, 'Start the lesson');
+	await expect(page.getByText(`Step 1 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+	await expect(page.getByRole('heading', { level: 2, name: lesson.steps[0].title })).toBeVisible();
+	await expect(page.getByRole('region', { name: 'What do you know already?' })).toHaveCount(0);
+
+	// Step 1's question, right, with feedback.
+	const q1 = lesson.questions.find((q) => q.stepId === lesson.steps[0].id)!;
+	await choose(questionForm(page), q1, right(q1));
+	await expect(page.getByText("Well done — that's right!")).toBeVisible();
+	await expect(page.getByText('Your answer is saved.')).toBeVisible();
+	await expectAccessible(page);
+
+	// Step 2's question, not right: kind words and what to remember.
+	await press(page, 'Next');
+	await expect(page.getByText(`Step 2 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+	const q2 = lesson.questions.find((q) => q.stepId === lesson.steps[1].id)!;
+	await choose(questionForm(page), q2, wrong(q2));
+	await expect(page.getByText("Good try. Here's what to remember:")).toBeVisible();
+
+	await press(page, 'Next');
+	await expect(page.getByText(`Step 3 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+
+	// Another device: the same pupil lands on the same step, and their answers are there.
+	const second = await pupilDevice(browser, pupilIds[0]);
+	await first.context.close();
+	page = second.page;
+	await openLesson(page);
+	await expect(page.getByText(`Step 3 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+	await expectAccessible(page);
+	// From here on a small phone's width (or 200% zoom on a small laptop): nothing may
+	// need sideways scrolling.
+	await page.setViewportSize({ width: 320, height: 640 });
+	await expectNoSidewaysScroll(page);
+	await press(page, 'Previous');
+	await expect(page.getByText(`Step 2 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+	await expectNoSidewaysScroll(page);
+	const answered = questionForm(page);
+	await expect(options(answered, q2).nth(wrong(q2)[0])).toBeChecked();
+	await expect(options(answered, q2).nth(wrong(q2)[0])).toBeDisabled();
+	await expect(answered.getByText("Good try. Here's what to remember:")).toBeVisible();
+	await expect(answered.getByRole('button', { name: 'Send my answer' })).toHaveCount(0);
+
+	// On to the end, then Finish: the summary.
+	for (let step = 3; step <= lesson.steps.length; step++) {
+		await press(page, 'Next');
+		await expect(
+			page.getByText(`Step ${step} of ${lesson.steps.length}`, { exact: true })
+		).toBeVisible();
+		await expectNoSidewaysScroll(page);
+	}
+	await press(page, 'Finish');
+	await expect(page).toHaveURL(`/session/${sessionId}/summary`);
+	await expect(page.getByRole('heading', { level: 1, name: /^Well done/ })).toBeVisible();
+	await expect(page.getByText(`You got 1 out of ${scored.length}.`)).toBeVisible();
+	await expect(
+		page.getByText(`You looked at ${lesson.steps.length} of ${lesson.steps.length} steps.`)
+	).toBeVisible();
+	for (const objective of lesson.objectives) await expect(page.getByText(objective)).toBeVisible();
+	const childline = getLibrary().facts.find((f) => f.name === 'childline-phone')!.text;
+	await expect(page.getByText(childline, { exact: true })).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Back to my page' })).toHaveAttribute('href', '/me');
+	await waitForHydration(page);
+	await expectNoSidewaysScroll(page);
+	await expectAccessible(page);
+
+	// Not every lesson done yet: the certificate page says what is left, kindly.
+	await page.goto('/certificate');
+	await expect(
+		page.getByRole('heading', { level: 1, name: 'Your certificate is on its way' })
+	).toBeVisible();
+	await expect(page.getByText(`${getLibrary().lessons.length} lessons to go`)).toBeVisible();
+	await waitForHydration(page);
+	await expectNoSidewaysScroll(page);
+	await expectAccessible(page);
+	await second.context.close();
+});
+
+test('answers given offline are kept on the device, sent when back online, and stored once', async ({
+	browser
+}) => {
+	test.slow();
+	const pupilId = pupilIds[1];
+	const { context, page } = await pupilDevice(browser, pupilId);
+	await openLesson(page);
+	const sent: { clientId: string; questionId: string }[] = [];
+	page.on('request', (request) => {
+		if (request.method() === 'POST' && request.url().endsWith(`/session/${sessionId}/answer`)) {
+			sent.push(request.postDataJSON());
+		}
+	});
+
+	// Offline: the answer waits on the device, and the pupil is told so plainly.
+	await context.setOffline(true);
+	const q0 = questionForm(page, 0);
+	await choose(q0, check[0], right(check[0]));
+	await expect(
+		q0.getByText('Saved on this device — it will be sent when the internet is back.')
+	).toBeVisible();
+	await expectAccessible(page);
+	await context.setOffline(false);
+	await expect(q0.getByText('Thanks — your answer is saved.')).toBeVisible();
+
+	// The server stores an answer but the reply is lost: the device sends it again, with
+	// the same id, when it is back online — and it is still stored once.
+	await page.route(
+		`**/session/${sessionId}/answer`,
+		async (route) => {
+			await route.fetch();
+			await route.abort('internetdisconnected');
+		},
+		{ times: 1 }
+	);
+	const q1 = questionForm(page, 1);
+	await choose(q1, check[1], wrong(check[1]));
+	await expect(
+		q1.getByText('Saved on this device — it will be sent when the internet is back.')
+	).toBeVisible();
+	await context.setOffline(true);
+	await context.setOffline(false);
+	await expect(q1.getByText('Thanks — your answer is saved.')).toBeVisible();
+	const q1Sends = sent.filter((s) => s.questionId === check[1].id);
+	expect(q1Sends).toHaveLength(2);
+	expect(q1Sends[1].clientId).toBe(q1Sends[0].clientId);
+
+	// Offline, and the tab is closed: the next time the lesson opens, the answer goes.
+	await context.setOffline(true);
+	const q2 = questionForm(page, 2);
+	await choose(q2, check[2], right(check[2]));
+	await expect(
+		q2.getByText('Saved on this device — it will be sent when the internet is back.')
+	).toBeVisible();
+	await page.close();
+	await context.setOffline(false);
+	const again = await context.newPage();
+	await openLesson(again);
+	await expect(questionForm(again, 2).getByText('Thanks — your answer is saved.')).toBeVisible();
+
+	// After a reload every answer shows as given, and the server holds each exactly once.
+	await again.reload();
+	await waitForHydration(again);
+	for (const [n, selected] of [right(check[0]), wrong(check[1]), right(check[2])].entries()) {
+		const form = questionForm(again, n);
+		for (const i of selected) await expect(options(form, check[n]).nth(i)).toBeChecked();
+		await expect(form.getByText('Thanks — your answer is saved.')).toBeVisible();
+	}
+	await expectAccessible(again);
+	const rows = await withServerDb((db) =>
+		db
+			.selectFrom('answers')
+			.select(['question_id', 'phase', 'selected'])
+			.where('pupil_id', '=', pupilId)
+			.orderBy('question_id')
+			.execute()
+	);
+	expect(rows).toEqual(
+		[
+			{ question_id: check[0].id, phase: 'pre', selected: JSON.stringify(right(check[0])) },
+			{ question_id: check[1].id, phase: 'pre', selected: JSON.stringify(wrong(check[1])) },
+			{ question_id: check[2].id, phase: 'pre', selected: JSON.stringify(right(check[2])) }
+		].sort((a, b) => (a.question_id < b.question_id ? -1 : 1))
+	);
+	await context.close();
+});
+
+test('a pupil in a live lesson follows the teacher step by step, and sees the summary when it ends', async ({
+	browser
+}) => {
+	test.slow();
+	const teacher = await teacherDevice(browser);
+	const liveId = await startLesson(teacher.page, 'live');
+	const { context, page } = await pupilDevice(browser, pupilIds[2]);
+	await openLesson(page, liveId);
+
+	// Before the teacher starts: the check, then wait.
+	await expect(page.getByText('Wait for your teacher to start.')).toBeVisible();
+	const firstCheck = questionForm(page.getByRole('region', { name: 'What do you know already?' }));
+	await choose(firstCheck, check[0], right(check[0]));
+	await expect(firstCheck.getByText('Thanks — your answer is saved.')).toBeVisible();
+	await expectAccessible(page);
+
+	// The teacher moves the class on: the pupil's screen follows without a reload.
+	// (Well within a second in practice; the margin is for a busy test machine.)
+	await teacher.page.getByRole('button', { name: 'Start lesson' }).click();
+	await expect(page.getByText(`Step 1 of ${lesson.steps.length}`, { exact: true })).toBeVisible({
+		timeout: 5_000
+	});
+	await expect(page.getByText('Wait for your teacher to start.')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: 'Next', exact: true })).toHaveCount(0);
+	const q1 = lesson.questions.find((q) => q.stepId === lesson.steps[0].id)!;
+	await choose(questionForm(page), q1, right(q1));
+	await expect(page.getByText("Well done — that's right!")).toBeVisible();
+	await expectAccessible(page);
+
+	await teacher.page.getByRole('button', { name: 'Next', exact: true }).click();
+	await expect(page.getByText(`Step 2 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+
+	// A reload (or a dropped connection) lands on the class's step.
+	await page.reload();
+	await expect(page.getByText(`Step 2 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
+	await waitForHydration(page);
+
+	// The teacher ends the lesson: the pupil is taken to their summary.
+	await teacher.page.getByText('End session…').click();
+	await teacher.page.getByRole('button', { name: 'Yes, end the session' }).click();
+	await expect(page).toHaveURL(`/session/${liveId}/summary`);
+	await expect(page.getByText(`You got 1 out of ${scored.length}.`)).toBeVisible();
+	await expect(page.getByRole('link', { name: 'Look at the lesson again' })).toHaveCount(0);
+	await waitForHydration(page);
+	await expectAccessible(page);
+	await context.close();
+	await teacher.context.close();
+});
+
+test('a pupil who has done every lesson gets a printable certificate with their name', async ({
+	browser
+}) => {
+	const pupilId = pupilIds[3];
+	// Every lesson marked done on paper by the teacher, straight into the server's database.
+	const firstName = await withServerDb(async (db) => {
+		const teacher = await db
+			.selectFrom('staff_users')
+			.select('id')
+			.where('email', '=', TEACHER)
+			.executeTakeFirstOrThrow();
+		await db
+			.insertInto('paper_completions')
+			.values(
+				getLibrary().lessons.map((l) => ({
+					pupil_id: pupilId,
+					lesson_id: l.id,
+					marked_by: teacher.id,
+					marked_at: new Date().toISOString()
+				}))
+			)
+			.execute();
+		const pupil = await db
+			.selectFrom('pupils')
+			.select(['first_name', 'last_initial'])
+			.where('id', '=', pupilId)
+			.executeTakeFirstOrThrow();
+		return `${pupil.first_name} ${pupil.last_initial}.`;
+	});
+	const { context, page } = await pupilDevice(browser, pupilId);
+	await page.goto('/certificate');
+	await waitForHydration(page);
+	await expect(page.getByRole('heading', { level: 1, name: 'Your certificate' })).toBeVisible();
+	const certificate = page.getByRole('article', { name: 'Certificate of achievement' });
+	await expect(certificate.getByText(firstName, { exact: true })).toBeVisible();
+	await expect(certificate.getByText('Think Safe', { exact: true })).toBeVisible();
+	for (const l of getLibrary().lessons) await expect(certificate.getByText(l.title)).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Print my certificate' })).toBeVisible();
+	await expectAccessible(page);
+
+	// On paper only the certificate: no header, no buttons.
+	await page.emulateMedia({ media: 'print' });
+	await expect(certificate).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Print my certificate' })).toBeHidden();
+	await expect(page.getByRole('banner')).toBeHidden();
+	await context.close();
+});

@@ -1,0 +1,454 @@
+// The teacher's side of class sessions: starting, moving the class, revealing results,
+// ending, attendance, completion on paper, and who may do any of it.
+import { isHttpError } from '@sveltejs/kit';
+import { describe, expect, it } from 'vitest';
+import { assertCanRunSession } from '../../src/lib/server/access';
+import { submitAnswer } from '../../src/lib/server/answers';
+import { requireStaff } from '../../src/lib/server/auth/guards';
+import type { StaffPrincipal } from '../../src/lib/server/auth/session';
+import type { Role } from '../../src/lib/server/db/schema';
+import {
+	endSession,
+	getSession,
+	revealQuestion,
+	SessionRefused,
+	setLiveStep
+} from '../../src/lib/server/deliveries';
+import { getLibrary } from '../../src/lib/server/lessons';
+import {
+	attendanceCounts,
+	joinSession,
+	lessonCompletion,
+	recordStep
+} from '../../src/lib/server/progress';
+import {
+	attendanceView,
+	boardView,
+	classSessionRows,
+	completionView,
+	controlView,
+	londonDay,
+	addDays,
+	revealOnCurrentStep,
+	saveAttendance,
+	savePaperCompletion,
+	startClassSession,
+	startSessionSchema
+} from '../../src/lib/server/teacher-session';
+import { markRestAbsent } from '../../src/lib/server/progress';
+import { useTestDatabase } from './context';
+
+const ctx = useTestDatabase();
+const lesson = getLibrary().lessons[0];
+const ORIGIN = 'https://thinksafe.example.gov.uk';
+
+function principal(id: number, role: Role, schoolId: number | null): StaffPrincipal {
+	return {
+		kind: 'staff',
+		id,
+		email: `${role}${id}@x.test`,
+		displayName: `${role} ${id}`,
+		role,
+		schoolId,
+		sessionId: ''
+	};
+}
+
+/** A school with a class of four pupils and its teacher. */
+async function setUp() {
+	const schoolId = await ctx.newSchool();
+	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+	const classId = await ctx.newClass({ schoolId, teacherId, name: 'Willow' });
+	const names = ['Amira', 'Leo', 'Mia', 'Zara'];
+	const pupils: number[] = [];
+	for (const firstName of names)
+		pupils.push(await ctx.newPupil({ classId, firstName, lastInitial: 'K' }));
+	return { schoolId, classId, pupils, teacher: principal(teacherId, 'teacher', schoolId) };
+}
+
+const live = { lessonId: lesson.id, mode: 'live' as const, openUntil: '' };
+
+async function startLive() {
+	const base = await setUp();
+	const sessionId = await startClassSession(base.teacher, base.classId, live);
+	return { ...base, sessionId, session: async () => (await getSession(sessionId))! };
+}
+
+/** The first step with a question, and that question. */
+function stepWithQuestion() {
+	const step = lesson.steps.find((s) => s.blocks.some((b) => b.kind === 'quiz'))!;
+	const block = step.blocks.find((b) => b.kind === 'quiz') as { questionId: string };
+	return { step: step.index, question: lesson.questions.find((q) => q.id === block.questionId)! };
+}
+
+let n = 0;
+const clientId = () => `teacher-test-${++n}-${Math.random().toString(36).slice(2, 8)}`;
+
+async function expect404(promise: Promise<unknown>) {
+	const caught = await promise.then(
+		() => null,
+		(e: unknown) => e
+	);
+	expect(isHttpError(caught) && caught.status).toBe(404);
+}
+
+describe('starting a session', () => {
+	it('refuses a second live session for the same class, kindly', async () => {
+		const { teacher, classId, sessionId } = await startLive();
+		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(SessionRefused);
+		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(
+			'This class already has a live lesson running. End it before starting another.'
+		);
+		// A self-paced lesson can still be set, and a new live one once the first has ended.
+		const self = await startClassSession(teacher, classId, {
+			lessonId: lesson.id,
+			mode: 'self',
+			openUntil: addDays(londonDay(), 7)
+		});
+		expect((await getSession(self))?.status).toBe('running');
+		await endSession((await getSession(sessionId))!, teacher);
+		await expect(startClassSession(teacher, classId, live)).resolves.toBeGreaterThan(0);
+	});
+
+	it('starts only one live session when two starts arrive at once', async () => {
+		const { teacher, classId } = await setUp();
+		const results = await Promise.allSettled([
+			startClassSession(teacher, classId, live),
+			startClassSession(teacher, classId, live)
+		]);
+		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+		expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+	});
+
+	it('asks the teacher to confirm the safeguarding note and a day from today', () => {
+		const withNote = getLibrary().lessons.find((l) => l.safeguardingHtml)!;
+		const schema = startSessionSchema();
+		const issues = (input: Record<string, string>) => {
+			const result = schema.safeParse(input);
+			return result.success
+				? {}
+				: Object.fromEntries(result.error.issues.map((i) => [i.path[0], i.message]));
+		};
+		expect(issues({ lessonId: withNote.id, mode: 'live' })).toEqual({
+			safeguarding: 'Tick the box to confirm you have read the safeguarding note.'
+		});
+		expect(issues({ lessonId: withNote.id, mode: 'live', safeguarding: 'yes' })).toEqual({});
+		expect(
+			issues({
+				lessonId: withNote.id,
+				mode: 'self',
+				safeguarding: 'yes',
+				openUntil: addDays(londonDay(), -1)
+			})
+		).toEqual({ openUntil: 'Choose today or a later day.' });
+		expect(
+			issues({ lessonId: withNote.id, mode: 'self', safeguarding: 'yes', openUntil: '2026-02-30' })
+		).toEqual({ openUntil: 'Give the last day pupils can work on it.' });
+		expect(
+			issues({ lessonId: withNote.id, mode: 'self', safeguarding: 'yes', openUntil: londonDay() })
+		).toEqual({});
+		expect(issues({ lessonId: 'no-such-lesson', mode: 'live' })).toEqual({
+			lessonId: 'That lesson is not in the library (or has problems to fix first).'
+		});
+	});
+
+	it('refuses to start a lesson with an archived class', async () => {
+		const { teacher, classId } = await setUp();
+		await ctx.handle.db
+			.updateTable('classes')
+			.set({ archived_at: new Date().toISOString() })
+			.where('id', '=', classId)
+			.execute();
+		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(/archived/);
+	});
+
+	it("lists the class's sessions with how many were present", async () => {
+		const { classId, pupils, session, sessionId } = await startLive();
+		await joinSession(await session(), pupils[0]);
+		const rows = await classSessionRows(classId);
+		expect(rows).toEqual([
+			expect.objectContaining({
+				id: sessionId,
+				lessonTitle: lesson.title,
+				modeLabel: 'Live',
+				statusLabel: 'Waiting to start',
+				present: 1,
+				absent: 0
+			})
+		]);
+		expect((await attendanceCounts([sessionId])).get(sessionId)).toEqual({ present: 1, absent: 0 });
+	});
+});
+
+describe('running a live session', () => {
+	it('moves from the lobby to the first step, and clamps to the lesson', async () => {
+		const { session } = await startLive();
+		expect((await session()).status).toBe('lobby');
+		await setLiveStep(await session(), 0);
+		expect(await session()).toMatchObject({ status: 'running', currentStep: 0 });
+		await setLiveStep(await session(), 999);
+		expect((await session()).currentStep).toBe(lesson.steps.length - 1);
+		await setLiveStep(await session(), -7);
+		expect(await session()).toMatchObject({ status: 'running', currentStep: -1 });
+	});
+
+	it('reveals only a question of the lesson, on the step the class is on', async () => {
+		const { session } = await startLive();
+		const { step, question } = stepWithQuestion();
+		await expect(revealQuestion(await session(), 'no-such-question')).rejects.toThrow(
+			'That question is not in this lesson.'
+		);
+		// In the lobby, the question's step is not showing yet.
+		await expect(revealOnCurrentStep(await session(), question.id)).rejects.toThrow(
+			'That question is not on the step the class is looking at.'
+		);
+		await setLiveStep(await session(), step);
+		await revealOnCurrentStep(await session(), question.id);
+		expect((await session()).revealedQuestion).toBe(question.id);
+		await revealQuestion(await session(), null);
+		expect((await session()).revealedQuestion).toBeNull();
+		// Moving on hides the results again.
+		await revealOnCurrentStep(await session(), question.id);
+		await setLiveStep(await session(), step + 1);
+		expect((await session()).revealedQuestion).toBeNull();
+	});
+
+	it('ends, after which the class can no longer be moved', async () => {
+		const { session, teacher } = await startLive();
+		await endSession(await session(), teacher);
+		expect((await session()).status).toBe('ended');
+		await expect(setLiveStep(await session(), 0)).rejects.toThrow('This session has ended.');
+		await expect(revealQuestion(await session(), null)).rejects.toThrow('This session has ended.');
+	});
+
+	it("shows the teacher who joined, who answered and who has not, with the step's notes", async () => {
+		const { session, pupils, classId } = await startLive();
+		for (const p of pupils.slice(0, 3)) await joinSession(await session(), p);
+		let view = await controlView(await session(), ORIGIN);
+		expect(view.live?.joined.map((j) => j.name)).toEqual(['Amira K.', 'Leo K.', 'Mia K.']);
+		expect(view.live?.rosterSize).toBe(4);
+		expect(view.live?.joinUrl).toMatch(new RegExp(`^${ORIGIN}/join/[A-Z0-9]{6}$`));
+
+		const { step, question } = stepWithQuestion();
+		await setLiveStep(await session(), step);
+		const right = question.options.flatMap((o, i) => (o.correct ? [i] : []));
+		for (const p of pupils.slice(0, 2)) {
+			const result = await submitAnswer({
+				pupil: { id: p, classId },
+				sessionId: (await session()).id,
+				clientId: clientId(),
+				questionId: question.id,
+				phase: 'main',
+				selected: right
+			});
+			expect(result.ok).toBe(true);
+		}
+		view = await controlView(await session(), ORIGIN);
+		const status = view.live!.questions.find((q) => q.id === question.id)!;
+		expect(status).toMatchObject({ answered: 2, expected: 3, notAnswered: ['Mia K.'] });
+		expect(status.chart).toBeNull();
+		expect(view.live!.teacherHtml).toEqual(
+			lesson.steps[step].blocks.flatMap((b) => (b.kind === 'teacher' ? [b.html] : []))
+		);
+
+		await revealOnCurrentStep(await session(), question.id);
+		view = await controlView(await session(), ORIGIN);
+		const chart = view.live!.questions.find((q) => q.id === question.id)!.chart!;
+		expect(chart.answered).toBe(2);
+		expect(chart.options.filter((o) => o.correct).length).toBe(right.length);
+	});
+
+	it('never puts a pupil name on the board, and the answer key only after reveal', async () => {
+		const { session, pupils, classId } = await startLive();
+		for (const p of pupils) await joinSession(await session(), p);
+		const lobby = await boardView(await session(), ORIGIN);
+		expect(lobby.lobby).toMatchObject({ joined: 4, joinHost: 'thinksafe.example.gov.uk/join' });
+		expect(lobby.lobby?.qrSvg).toMatch(/^<svg aria-hidden="true"/);
+
+		const { step, question } = stepWithQuestion();
+		await setLiveStep(await session(), step);
+		await submitAnswer({
+			pupil: { id: pupils[0], classId },
+			sessionId: (await session()).id,
+			clientId: clientId(),
+			questionId: question.id,
+			phase: 'main',
+			selected: [0]
+		});
+		const before = await boardView(await session(), ORIGIN);
+		expect(before.lobby).toBeNull();
+		expect(before.chart).toBeNull();
+		await revealOnCurrentStep(await session(), question.id);
+		const after = await boardView(await session(), ORIGIN);
+		expect(after.chart?.answered).toBe(1);
+		expect(after.chart?.options[0].count).toBe(1);
+		expect(after.chart?.options.some((o) => o.correct)).toBe(true);
+
+		for (const view of [lobby, before, after]) {
+			const json = JSON.stringify(view);
+			for (const name of ['Amira', 'Leo', 'Mia', 'Zara']) expect(json).not.toContain(name);
+		}
+	});
+});
+
+describe('attendance', () => {
+	it('counts pupils who joined as present and lets the teacher mark the rest', async () => {
+		const { session, pupils, teacher } = await startLive();
+		await joinSession(await session(), pupils[0]);
+		let view = await attendanceView(await session());
+		expect(view).toMatchObject({ present: 1, absent: 0, unmarked: 3 });
+		expect(view.rows.find((r) => r.id === pupils[0])).toMatchObject({
+			status: 'present',
+			joined: true
+		});
+
+		// The teacher marks one present (on paper) and sends the joined pupil's mark unchanged.
+		const changed = await saveAttendance(
+			await session(),
+			new Map([
+				[pupils[0], 'present'],
+				[pupils[1], 'present']
+			]),
+			teacher
+		);
+		expect(changed).toBe(1);
+		view = await attendanceView(await session());
+		expect(view.rows.find((r) => r.id === pupils[0])?.joined).toBe(true);
+		expect(view.rows.find((r) => r.id === pupils[1])).toMatchObject({
+			status: 'present',
+			joined: false
+		});
+
+		expect(await markRestAbsent(await session(), teacher)).toBe(2);
+		view = await attendanceView(await session());
+		expect(view).toMatchObject({ present: 2, absent: 2, unmarked: 0 });
+	});
+
+	it('can be corrected after the session has ended', async () => {
+		const { session, pupils, teacher } = await startLive();
+		await joinSession(await session(), pupils[0]);
+		await markRestAbsent(await session(), teacher);
+		await endSession(await session(), teacher);
+		await saveAttendance(await session(), new Map([[pupils[3], 'present']]), teacher);
+		const view = await attendanceView(await session());
+		expect(view).toMatchObject({ present: 2, absent: 2 });
+		expect(view.rows.find((r) => r.id === pupils[3])?.status).toBe('present');
+	});
+
+	it('refuses marks for a pupil of another class', async () => {
+		const { session, teacher, schoolId } = await startLive();
+		const otherClass = await ctx.newClass({ schoolId });
+		const outsider = await ctx.newPupil({ classId: otherClass });
+		await expect(
+			saveAttendance(await session(), new Map([[outsider, 'present']]), teacher)
+		).rejects.toThrow(SessionRefused);
+	});
+
+	it('never lists staff: only the pupils of the class are on the roster', async () => {
+		const { session, pupils } = await startLive();
+		const view = await attendanceView(await session());
+		expect(view.rows.map((r) => r.id).sort()).toEqual([...pupils].sort());
+	});
+});
+
+describe('completion on paper', () => {
+	it('marks and unmarks pupils, leaving those who completed on screen alone', async () => {
+		const { session, pupils, teacher, classId } = await startLive();
+		// Mia completes on screen: reaches the end and answers every scored question.
+		await joinSession(await session(), pupils[2]);
+		await recordStep(await session(), lesson, pupils[2], lesson.steps.length - 1);
+		for (const q of lesson.questions.filter((x) => x.scored)) {
+			await submitAnswer({
+				pupil: { id: pupils[2], classId },
+				sessionId: (await session()).id,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main',
+				selected: [0]
+			});
+		}
+		let result = await savePaperCompletion(
+			await session(),
+			lesson,
+			new Set([pupils[0], pupils[1], pupils[2]]),
+			teacher
+		);
+		expect(result).toEqual({ marked: 2, unmarked: 0 });
+		let rows = (await completionView(await session(), lesson)).rows;
+		expect(rows.map((r) => [r.name, r.state])).toEqual([
+			['Amira K.', 'paper'],
+			['Leo K.', 'paper'],
+			['Mia K.', 'completed'],
+			['Zara K.', 'not-started']
+		]);
+
+		result = await savePaperCompletion(await session(), lesson, new Set([pupils[0]]), teacher);
+		expect(result).toEqual({ marked: 0, unmarked: 1 });
+		const completion = await lessonCompletion(pupils, lesson);
+		expect(completion.get(pupils[1])?.state).toBe('not-started');
+		expect(completion.get(pupils[0])?.state).toBe('paper');
+		rows = (await completionView(await session(), lesson)).rows;
+		expect(rows.find((r) => r.id === pupils[0])?.label).toBe('Completed on paper');
+	});
+
+	it('refuses a pupil who is not in the session', async () => {
+		const { session, teacher, schoolId } = await startLive();
+		const outsider = await ctx.newPupil({ classId: await ctx.newClass({ schoolId }) });
+		await expect(
+			savePaperCompletion(await session(), lesson, new Set([outsider]), teacher)
+		).rejects.toThrow(SessionRefused);
+	});
+});
+
+describe('who may run a session', () => {
+	it('is the class teacher and their school lead, and nobody else (404)', async () => {
+		const { sessionId, schoolId, teacher } = await startLive();
+		await expect(assertCanRunSession(teacher, sessionId)).resolves.toMatchObject({
+			id: sessionId
+		});
+		const lead = principal(await ctx.newStaff({ role: 'lead', schoolId }), 'lead', schoolId);
+		await expect(assertCanRunSession(lead, sessionId)).resolves.toBeTruthy();
+
+		const colleague = principal(
+			await ctx.newStaff({ role: 'teacher', schoolId }),
+			'teacher',
+			schoolId
+		);
+		await expect404(assertCanRunSession(colleague, sessionId));
+
+		const otherSchool = await ctx.newSchool();
+		const stranger = principal(
+			await ctx.newStaff({ role: 'teacher', schoolId: otherSchool }),
+			'teacher',
+			otherSchool
+		);
+		await ctx.newClass({ schoolId: otherSchool, teacherId: stranger.id });
+		await expect404(assertCanRunSession(stranger, sessionId));
+		const otherLead = principal(
+			await ctx.newStaff({ role: 'lead', schoolId: otherSchool }),
+			'lead',
+			otherSchool
+		);
+		await expect404(assertCanRunSession(otherLead, sessionId));
+		await expect404(assertCanRunSession(teacher, sessionId + 1000));
+	});
+
+	it('refuses a coordinator, who never sees pupil names', async () => {
+		const { sessionId } = await startLive();
+		const coordinator = principal(await ctx.newStaff({ role: 'coordinator' }), 'coordinator', null);
+		await expect404(assertCanRunSession(coordinator, sessionId));
+		// The routes' first line refuses the role before anything is looked up.
+		const event = {
+			locals: { staff: coordinator, pupil: null },
+			url: new URL(`http://localhost/sessions/${sessionId}`),
+			request: new Request(`http://localhost/sessions/${sessionId}`)
+		} as unknown as Parameters<typeof requireStaff>[0];
+		let caught: unknown;
+		try {
+			requireStaff(event, 'teacher', 'lead');
+		} catch (e) {
+			caught = e;
+		}
+		expect(isHttpError(caught) && caught.status).toBe(403);
+	});
+});
