@@ -336,5 +336,13 @@ describe('completion', () => {
 			state: 'completed',
 			score: 1
 		});
+
+		const onPaper = await ctx.newPupil({ classId: pupil.classId });
+		expect((await lessonCompletion([onPaper], lesson)).get(onPaper)?.state).toBe('not-started');
+		await markPaperCompletion([onPaper], lesson.id, true, teacher);
+		expect((await lessonCompletion([onPaper], lesson)).get(onPaper)).toEqual({
+			state: 'paper',
+			score: null
+		});
 	});
 });

@@ -30,7 +30,8 @@ export async function recordAudit(
 			at: nowIso(),
 			actor_type: actor.type,
 			actor_id: 'id' in actor ? actor.id : null,
-			school_id: input.schoolId !== undefined ? input.schoolId : 'schoolId' in actor ? actor.schoolId : null,
+			school_id:
+				input.schoolId !== undefined ? input.schoolId : 'schoolId' in actor ? actor.schoolId : null,
 			action: input.action,
 			target_type: input.target?.type ?? null,
 			target_id: input.target ? String(input.target.id) : null,

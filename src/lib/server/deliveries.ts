@@ -186,11 +186,6 @@ export async function startSession(
 	const lesson = getLesson(input.lessonId);
 	if (!lesson)
 		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
-	if (input.mode === 'live' && (await liveSessionOfClass(input.classId))) {
-		throw new SessionRefused(
-			'This class already has a live lesson running. End it before starting another.'
-		);
-	}
 	let closesAt: string | null = null;
 	if (input.mode === 'self') {
 		if (
@@ -208,6 +203,21 @@ export async function startSession(
 	return getDb()
 		.transaction()
 		.execute(async (trx) => {
+			// Checked inside the transaction; the partial unique index (migration 004) backs it up.
+			if (input.mode === 'live') {
+				const live = await trx
+					.selectFrom('class_sessions')
+					.select('id')
+					.where('class_id', '=', input.classId)
+					.where('mode', '=', 'live')
+					.where('status', '<>', 'ended')
+					.executeTakeFirst();
+				if (live) {
+					throw new SessionRefused(
+						'This class already has a live lesson running. End it before starting another.'
+					);
+				}
+			}
 			if (pupilIds.length) {
 				const inClass = await trx
 					.selectFrom('pupils')

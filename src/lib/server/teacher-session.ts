@@ -222,23 +222,6 @@ export function startSessionSchema(now = new Date()) {
 
 export type StartSessionForm = z.infer<ReturnType<typeof startSessionSchema>>;
 
-// startSession checks "one live session per class" before its insert; two clicks of
-// "Start" arriving together could both pass. One process serves the borough, so a
-// queue per class here makes the check and the insert happen one start at a time.
-const starting = new Map<number, Promise<unknown>>();
-
-function oneAtATime<T>(classId: number, task: () => Promise<T>): Promise<T> {
-	const before = starting.get(classId) ?? Promise.resolve();
-	const run = before.catch(() => undefined).then(task);
-	starting.set(classId, run);
-	void run
-		.catch(() => undefined)
-		.finally(() => {
-			if (starting.get(classId) === run) starting.delete(classId);
-		});
-	return run;
-}
-
 /** Starts a session from the checked form; throws SessionRefused with a message to show. */
 export async function startClassSession(
 	staff: StaffPrincipal,
@@ -250,17 +233,16 @@ export async function startClassSession(
 	if (!cls) throw new SessionRefused('There is no such class.');
 	if (cls.archived)
 		throw new SessionRefused('This class is archived. Restore it before starting a lesson.');
-	return oneAtATime(classId, () =>
-		startSession(
-			{
-				classId,
-				lessonId: form.lessonId,
-				mode: form.mode,
-				openUntil: form.mode === 'self' ? form.openUntil : undefined
-			},
-			staff,
-			now
-		)
+	// "One live session per class" is held by startSession's transaction and a unique index.
+	return startSession(
+		{
+			classId,
+			lessonId: form.lessonId,
+			mode: form.mode,
+			openUntil: form.mode === 'self' ? form.openUntil : undefined
+		},
+		staff,
+		now
 	);
 }
 

@@ -9,6 +9,7 @@ export function homeFor(role: Role): string {
 export function safeNext(next: string | null): string | null {
 	if (!next || !next.startsWith('/') || next.startsWith('//') || next.startsWith('/\\'))
 		return null;
-	if (/[\u0000-\u001f]/.test(next)) return null;
+	// Control characters (tab, newline…) can smuggle a second URL past the checks above.
+	if ([...next].some((c) => c.charCodeAt(0) < 0x20)) return null;
 	return next;
 }

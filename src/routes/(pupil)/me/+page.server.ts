@@ -1,19 +1,31 @@
-// The pupil's home: their lessons (from the lesson engine, later) and help.
+// The pupil's home: lessons open to them now, and help. A live lesson running for
+// their class takes them straight in (a pupil who signs in mid-lesson lands in it).
 import { redirect } from '@sveltejs/kit';
 import { allowAnyone, requirePupil } from '$lib/server/auth/guards';
 import { endPupilSessionOnDevice } from '$lib/server/auth/pupil-login';
+import { helpContacts } from '$lib/server/help';
+import { certificateStatus, pupilHomeSessions } from '$lib/server/pupil-lesson';
 import type { Actions, PageServerLoad } from './$types';
 
-/** A lesson the pupil can open now; the lesson engine will fill this in. */
-export interface PupilLessonLink {
-	href: string;
-	title: string;
-}
-
 export const load: PageServerLoad = async (event) => {
-	requirePupil(event);
-	const lessons: PupilLessonLink[] = [];
-	return { lessons };
+	const pupil = requirePupil(event);
+	const home = await pupilHomeSessions(pupil);
+	// ?stay lets a pupil look at their page during a live lesson without being sent back.
+	if (home.live && !event.url.searchParams.has('stay')) redirect(303, home.live.href);
+	const certificate = await certificateStatus(pupil);
+	return {
+		lessons: home.sessions.map((s) => ({
+			href: s.href,
+			title: s.title,
+			summary: s.summary,
+			action: s.action,
+			mode: s.mode,
+			closesAt: s.closesAt,
+			progress: s.progress
+		})),
+		certificate: { earned: certificate.complete },
+		help: helpContacts()
+	};
 };
 
 export const actions: Actions = {

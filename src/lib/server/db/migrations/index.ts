@@ -4,9 +4,11 @@ import type { Migration } from 'kysely';
 import * as m001 from './001-initial';
 import * as m002 from './002-staff-invitations';
 import * as m003 from './003-session-audience';
+import * as m004 from './004-one-live-session';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
 	'002-staff-invitations': m002,
-	'003-session-audience': m003
+	'003-session-audience': m003,
+	'004-one-live-session': m004
 };
