@@ -1,0 +1,394 @@
+// The access matrix: every route of the app, read from src/routes so that a new route
+// without an entry here fails, requested by eight kinds of person over real HTTP
+// against a server of its own. Pupil names seeded as canaries must never appear in a
+// denied response, nor in anything the coordinator receives.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { expect, test } from '@playwright/test';
+import { createPupilSession, createStaffSession } from '../../src/lib/server/auth/session';
+import { closeDatabase, getDb, nowIso, openDatabase, useHandle } from '../../src/lib/server/db';
+import { makePicturePassword } from '../../src/lib/server/random';
+import { generateToken, hashToken } from '../../src/lib/server/auth/tokens';
+import { getLibrary } from '../../src/lib/server/lessons';
+import { startServer, stopServer, type Running } from './server-process';
+
+type Persona =
+	| 'anonymous'
+	| 'pupil'
+	| 'otherPupil'
+	| 'teacher'
+	| 'otherTeacher'
+	| 'lead'
+	| 'otherLead'
+	| 'coordinator';
+const PERSONAS: Persona[] = [
+	'anonymous',
+	'pupil',
+	'otherPupil',
+	'teacher',
+	'otherTeacher',
+	'lead',
+	'otherLead',
+	'coordinator'
+];
+
+// ——— reading the routes ———
+
+interface Route {
+	id: string;
+	page: boolean;
+	actions: string[];
+	endpoints: string[];
+}
+
+function readRoutes(dir = 'src/routes', prefix = ''): Route[] {
+	const routes: Route[] = [];
+	const entries = fs.readdirSync(dir, { withFileTypes: true });
+	const files = new Set(entries.filter((e) => e.isFile()).map((e) => e.name));
+	const id = prefix || '/';
+	const page = files.has('+page.svelte') || files.has('+page.server.ts');
+	const actions: string[] = [];
+	if (files.has('+page.server.ts')) {
+		const source = fs.readFileSync(path.join(dir, '+page.server.ts'), 'utf8');
+		if (source.includes('staffAdminActions('))
+			actions.push('invite', 'revokeInvitation', 'reset', 'disable', 'enable', 'role');
+		const block = /export const actions[^{]*\{([\s\S]*)\};?\s*$/m.exec(source)?.[1] ?? '';
+		for (const m of block.matchAll(/^\t([A-Za-z]+): async/gm)) actions.push(m[1]);
+	}
+	const endpoints: string[] = [];
+	if (files.has('+server.ts')) {
+		const source = fs.readFileSync(path.join(dir, '+server.ts'), 'utf8');
+		for (const m of source.matchAll(/export const (GET|POST|PUT|PATCH|DELETE)\b/g))
+			endpoints.push(m[1]);
+	}
+	if (page || endpoints.length) routes.push({ id, page, actions, endpoints });
+	for (const entry of entries.filter((e) => e.isDirectory())) {
+		const segment = /^\(.+\)$/.test(entry.name) ? '' : `/${entry.name}`;
+		routes.push(...readRoutes(path.join(dir, entry.name), prefix + segment));
+	}
+	return routes;
+}
+
+// ——— who may do what ———
+
+type Rule = Persona[] | 'everyone';
+interface Expectation {
+	/** Who may GET the page (and its __data.json) or call the endpoint. */
+	allow: Rule;
+	/** Who may POST its form actions, when different from `allow`; per action where they differ. */
+	act?: Rule;
+	actions?: Record<string, Rule>;
+	/** Signing out ends in a redirect to a sign-in page for everyone: that is success here. */
+	signOut?: boolean;
+	/** The requested file does not exist, so a 404 is the allowed person's right answer. */
+	missingFile?: boolean;
+}
+
+const staffAll: Persona[] = ['teacher', 'otherTeacher', 'lead', 'otherLead', 'coordinator'];
+const schoolStaff: Persona[] = ['teacher', 'otherTeacher', 'lead', 'otherLead'];
+const ourClass: Persona[] = ['teacher', 'lead'];
+const leads: Persona[] = ['lead', 'otherLead'];
+const pupils: Persona[] = ['pupil', 'otherPupil'];
+
+const MATRIX: Record<string, Expectation> = {
+	'/': { allow: 'everyone' },
+	'/sign-in': { allow: 'everyone' },
+	'/sign-out': { allow: 'everyone', signOut: true },
+	'/invite/[token]': { allow: 'everyone' },
+	'/reset/[token]': { allow: 'everyone' },
+	'/join': { allow: 'everyone' },
+	'/join/[code]': { allow: 'everyone' },
+	'/join/[code]/[pupilId=id]': { allow: 'everyone' },
+	'/card/[token]': { allow: 'everyone' },
+	'/healthz': { allow: 'everyone' },
+	'/api/session': { allow: 'everyone' },
+	'/lesson-assets/[...path]': { allow: [...pupils, ...staffAll], missingFile: true },
+	'/me': { allow: pupils, act: 'everyone', signOut: true },
+	'/certificate': { allow: pupils },
+	'/session/[sid=id]': { allow: ['pupil'] },
+	'/session/[sid=id]/answer': { allow: ['pupil'] },
+	'/session/[sid=id]/events': { allow: ['pupil'] },
+	'/session/[sid=id]/summary': { allow: ['pupil'] },
+	'/account': { allow: staffAll },
+	'/lessons': { allow: staffAll },
+	'/lessons/[id]': { allow: staffAll },
+	'/lessons/[id]/plan': { allow: staffAll },
+	'/lessons/[id]/home': { allow: staffAll },
+	'/lessons/[id]/preview/[step]': { allow: staffAll },
+	'/classes': { allow: schoolStaff },
+	// Choosing a class's teachers decides who sees its pupils' names: the lead's call.
+	'/classes/[id=id]': { allow: ourClass, actions: { teachers: ['lead'] } },
+	'/classes/[id=id]/cards': { allow: ourClass },
+	'/classes/[id=id]/pupils/[pupilId=id]': { allow: ourClass },
+	'/classes/[id=id]/sessions': { allow: ourClass },
+	'/classes/[id=id]/sessions/new': { allow: ourClass },
+	'/sessions/[sid=id]': { allow: ourClass },
+	'/sessions/[sid=id]/board': { allow: ourClass },
+	'/sessions/[sid=id]/attendance': { allow: ourClass },
+	'/sessions/[sid=id]/completion': { allow: ourClass },
+	'/sessions/[sid=id]/events': { allow: ourClass },
+	'/school/staff': { allow: leads },
+	'/audit': { allow: [...leads, 'coordinator'] },
+	'/borough/schools': { allow: ['coordinator'] },
+	'/borough/schools/[id=id]': { allow: ['coordinator'] },
+	'/borough/team': { allow: ['coordinator'] },
+	'/borough/settings': { allow: ['coordinator'] }
+};
+
+function allowed(rule: Rule, who: Persona): boolean {
+	return rule === 'everyone' || rule.includes(who);
+}
+
+// ——— the world the matrix runs in ———
+
+const CANARY_FIRST = 'Zephyrine';
+const CANARY_OTHER = 'Quillon';
+let server: Running;
+let dir: string;
+let dbFile: string;
+const params: Record<string, string> = {};
+let willow: { classId: number; pupilId: number; code: string; schoolId: number };
+let oak: { pupilId: number };
+
+test.setTimeout(600_000);
+
+test.beforeAll(async () => {
+	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thinksafe-matrix-'));
+	dbFile = path.join(dir, 'matrix.db');
+	server = await startServer({ DATABASE_PATH: dbFile }, 4480 + Math.floor(Math.random() * 100));
+	const handle = openDatabase(dbFile);
+	useHandle(handle);
+	const db = handle.sqlite;
+	const cls = db
+		.prepare("select c.id, c.code, c.school_id from classes c where c.name = 'Willow'")
+		.get() as { id: number; code: string; school_id: number };
+	const oakClass = db.prepare("select id from classes where name = 'Oak'").get() as { id: number };
+	const add = db.prepare(
+		'insert into pupils (class_id, first_name, last_initial, picture_password, created_at) values (?, ?, ?, ?, ?)'
+	);
+	const freePictures = (classId: number) => {
+		const taken = new Set(
+			(
+				db.prepare('select picture_password as p from pupils where class_id = ?').all(classId) as {
+					p: string;
+				}[]
+			).map((r) => r.p)
+		);
+		return makePicturePassword(taken).join('-');
+	};
+	const canary = Number(
+		add.run(cls.id, CANARY_FIRST, 'Q', freePictures(cls.id), nowIso()).lastInsertRowid
+	);
+	const other = Number(
+		add.run(oakClass.id, CANARY_OTHER, 'X', freePictures(oakClass.id), nowIso()).lastInsertRowid
+	);
+	willow = { classId: cls.id, pupilId: canary, code: cls.code, schoolId: cls.school_id };
+	oak = { pupilId: other };
+	const teacher = db
+		.prepare("select id from staff_users where email = 'willow.loddon-vale@demo.thinksafe.test'")
+		.get() as { id: number };
+	const lesson = getLibrary().lessons[0];
+	const session = db
+		.prepare(
+			"insert into class_sessions (class_id, lesson_id, lesson_hash, mode, status, current_step, started_by, created_at, audience) values (?, ?, ?, 'live', 'running', 0, ?, ?, 'class')"
+		)
+		.run(cls.id, lesson.id, lesson.hash, teacher.id, nowIso());
+	// A real login card for the canary: the card link is public, the token its credential.
+	const cardToken = generateToken();
+	db.prepare('insert into pupil_login_tokens (id, pupil_id, created_at) values (?, ?, ?)').run(
+		hashToken(cardToken),
+		canary,
+		nowIso()
+	);
+	Object.assign(params, {
+		token: 'not-a-real-token-aaaaaaaaaaaaaaaa',
+		cardToken,
+		code: cls.code,
+		pupilId: String(canary),
+		id: String(cls.id),
+		sid: String(session.lastInsertRowid),
+		step: '1',
+		'...path': 'pictures/missing.png'
+	});
+});
+
+test.afterAll(async () => {
+	await closeDatabase();
+	if (server) await stopServer(server);
+	fs.rmSync(dir, { recursive: true, force: true });
+});
+
+async function cookieFor(who: Persona): Promise<string> {
+	const staffEmail: Partial<Record<Persona, string>> = {
+		teacher: 'willow.loddon-vale@demo.thinksafe.test',
+		otherTeacher: 'kestrel.kempshott-meadow@demo.thinksafe.test',
+		lead: 'lead.loddon-vale@demo.thinksafe.test',
+		otherLead: 'lead.kempshott-meadow@demo.thinksafe.test',
+		coordinator: 'coordinator@demo.thinksafe.test'
+	};
+	if (who === 'anonymous') return '';
+	if (who === 'pupil' || who === 'otherPupil') {
+		// A fresh session every time: some actions (sign out) end the one they were sent with.
+		const { token } = await createPupilSession(who === 'pupil' ? willow.pupilId : oak.pupilId);
+		return `ts-pupil=${token}`;
+	}
+	const user = await getDb()
+		.selectFrom('staff_users')
+		.select('id')
+		.where('email', '=', staffEmail[who]!)
+		.executeTakeFirstOrThrow();
+	const { token } = await createStaffSession(user.id);
+	return `ts-staff=${token}`;
+}
+
+function urlOf(route: Route, sid?: string): string {
+	return route.id.replace(/\[([^\]]+)\]/g, (_, name: string) => {
+		const key = name.replace(/=.*$/, '');
+		if (key === 'id' && route.id.startsWith('/borough/schools')) return String(willow.schoolId);
+		if (key === 'id' && route.id.startsWith('/lessons')) return getLibrary().lessons[0].id;
+		if (key === 'sid' && sid) return sid;
+		if (key === 'token' && route.id.startsWith('/card/')) return params.cardToken;
+		return params[key] ?? params[name];
+	});
+}
+
+function isDenied(status: number, location: string | undefined, body: string): boolean {
+	// __data.json and enhanced form actions answer 200 with the outcome inside the JSON.
+	if (status === 200 && body.startsWith('{"type":')) {
+		try {
+			const outcome = JSON.parse(body) as {
+				type: string;
+				status?: number;
+				location?: string;
+				nodes?: ({ type: string; status?: number } | null)[];
+			};
+			const refused = (s?: number) => [401, 403, 404].includes(s ?? 0);
+			if (outcome.type === 'error') return refused(outcome.status);
+			if (outcome.type === 'redirect')
+				return /^\/(sign-in|join)(\?|$)/.test(outcome.location ?? '');
+			if (outcome.type === 'data')
+				return (outcome.nodes ?? []).some((n) => n?.type === 'error' && refused(n.status));
+		} catch {
+			return false;
+		}
+	}
+	if ([401, 403, 404].includes(status)) return true;
+	return status >= 300 && status < 400 && /^\/(sign-in|join)(\?|$)/.test(location ?? '');
+}
+
+interface Call {
+	method: string;
+	url: string;
+	headers?: Record<string, string>;
+	body?: string;
+}
+
+async function call(c: Call, cookie: string) {
+	const response = await fetch(`${server.url}${c.url}`, {
+		method: c.method,
+		redirect: 'manual',
+		headers: { cookie, origin: server.url, ...(c.headers ?? {}) },
+		body: c.body
+	});
+	const body = c.url.endsWith('/events') ? '' : await response.text();
+	if (c.url.endsWith('/events')) await response.body?.cancel();
+	return { status: response.status, location: response.headers.get('location') ?? undefined, body };
+}
+
+function callsOf(route: Route): { kind: 'read' | 'act'; action?: string; call: Call }[] {
+	const url = urlOf(route);
+	const calls: { kind: 'read' | 'act'; action?: string; call: Call }[] = [];
+	if (route.page) {
+		calls.push({ kind: 'read', call: { method: 'GET', url, headers: { accept: 'text/html' } } });
+		calls.push({
+			kind: 'read',
+			call: { method: 'GET', url: `${url === '/' ? '' : url}/__data.json` }
+		});
+		for (const action of route.actions) {
+			calls.push({
+				kind: 'act',
+				action,
+				call: {
+					method: 'POST',
+					url: action === 'default' ? url : `${url}?/${action}`,
+					headers: {
+						'content-type': 'application/x-www-form-urlencoded',
+						accept: 'application/json',
+						'x-sveltekit-action': 'true'
+					},
+					body: ''
+				}
+			});
+		}
+	}
+	for (const method of route.endpoints) {
+		calls.push({
+			kind: method === 'GET' ? 'read' : 'act',
+			call: {
+				method,
+				url,
+				headers: method === 'GET' ? {} : { 'content-type': 'application/json' },
+				body: method === 'GET' ? undefined : '{}'
+			}
+		});
+	}
+	return calls;
+}
+
+const routes = readRoutes();
+
+test('every route of the app has an entry in the access matrix', () => {
+	const missing = routes.map((r) => r.id).filter((id) => !(id in MATRIX));
+	expect(missing, 'add these routes to MATRIX in tests/e2e/access-matrix.spec.ts').toEqual([]);
+	const stale = Object.keys(MATRIX).filter((id) => !routes.some((r) => r.id === id));
+	expect(stale, 'these MATRIX entries have no route any more').toEqual([]);
+});
+
+async function checkRoute(route: Route, kinds: ('read' | 'act')[]) {
+	const rule = MATRIX[route.id];
+	if (!rule) throw new Error(`${route.id} has no entry in MATRIX (see the first test)`);
+	const failures: string[] = [];
+	for (const who of PERSONAS) {
+		for (const { kind, action, call: c } of callsOf(route)) {
+			if (!kinds.includes(kind)) continue;
+			const actRule = (action ? rule.actions?.[action] : undefined) ?? rule.act ?? rule.allow;
+			const expectAllow = allowed(kind === 'act' ? actRule : rule.allow, who);
+			const result = await call(c, await cookieFor(who));
+			let denied = isDenied(result.status, result.location, result.body);
+			if (rule.signOut && kind === 'act') denied = false;
+			if (rule.missingFile && result.status === 404) denied = false;
+			const label = `${who} ${c.method} ${c.url} → ${result.status}${result.location ? ` ${result.location}` : ''}`;
+			// An allowed action sent with an empty form may find nothing to act on (404).
+			if (expectAllow && denied && !(kind === 'act' && result.status === 404))
+				failures.push(`should be allowed: ${label}`);
+			if (!expectAllow && !denied) failures.push(`should be denied: ${label}`);
+			if (result.status >= 500) failures.push(`server error: ${label}`);
+			// The class code is what opens a class's name grid, so /join/CODE shows names to anyone.
+			const namesByCode = route.id.startsWith('/join/') || route.id.startsWith('/card/');
+			const mayKnowCanary =
+				namesByCode || ((who === 'teacher' || who === 'lead' || who === 'pupil') && !denied);
+			if (!mayKnowCanary && result.body.includes(CANARY_FIRST))
+				failures.push(`canary pupil name leaked: ${label}`);
+			if (
+				who === 'coordinator' &&
+				!namesByCode &&
+				(result.body.includes(CANARY_FIRST) || result.body.includes(CANARY_OTHER))
+			) {
+				failures.push(`a pupil's name reached the coordinator: ${label}`);
+			}
+		}
+	}
+	expect(failures).toEqual([]);
+}
+
+// Every read first, then the actions: an allowed action (sent with an empty form) may
+// change the world the reads expect, e.g. archive the class.
+for (const route of routes) {
+	test(`reads of ${route.id}`, () => checkRoute(route, ['read']));
+}
+for (const route of routes.filter(
+	(r) => r.actions.length || r.endpoints.some((m) => m !== 'GET')
+)) {
+	test(`actions of ${route.id}`, () => checkRoute(route, ['act']));
+}
