@@ -288,7 +288,7 @@ async function sync(setup: Setup) {
 	await Promise.all(
 		setup.teachers.map(async (t) => {
 			sentAt.set(t.sessionId, performance.now());
-			statuses.push(await post(`/sessions/${t.sessionId}?/next`, t.cookie, {}));
+			statuses.push(await post(`/sessions/${t.sessionId}?/step`, t.cookie, { to: '1' }));
 		})
 	);
 	const deadline = Date.now() + 10_000;
