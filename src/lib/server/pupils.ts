@@ -456,37 +456,8 @@ export async function regeneratePicturePassword(pupilId: number, actor?: Actor):
 }
 
 /** Lets a pupil who tried the wrong pictures too often try again straight away. */
-export async function unlockPupil(pupilId: number, actor?: Actor): Promise<void> {
-	await getDb()
-		.transaction()
-		.execute(async (trx) => {
-			const pupil = await pupilOf(trx, pupilId);
-			const before = await trx
-				.selectFrom('pupils')
-				.select(['failed_attempts', 'locked_until'])
-				.where('id', '=', pupilId)
-				.executeTakeFirstOrThrow();
-			await trx
-				.updateTable('pupils')
-				.set({ failed_attempts: 0, locked_until: null })
-				.where('id', '=', pupilId)
-				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupil.unlocked',
-					schoolId: pupil.school_id,
-					target: { type: 'pupil', id: pupilId },
-					// The same detail as pupil-login.ts's unlock, so the audit log reads alike.
-					detail: {
-						wasLocked: before.locked_until !== null,
-						failedAttempts: before.failed_attempts
-					}
-				},
-				trx
-			);
-		});
-}
+// Unlocking belongs with the sign-in rules that lock; one function serves both.
+export { unlockPupil } from './auth/pupil-login';
 
 /**
  * New login cards for every current pupil of the class: each pupil's old card stops

@@ -349,7 +349,7 @@ async function schoolOfClass(classId: number): Promise<number | null> {
 /** The teacher's "unlock": a fresh set of tries now. Access is the caller's question. */
 export async function unlockPupil(
 	pupilId: number,
-	by: StaffPrincipal,
+	by: Pick<StaffPrincipal, 'id' | 'schoolId'>,
 	ip: string | null = null
 ): Promise<boolean> {
 	return getDb()
