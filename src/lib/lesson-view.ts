@@ -2,6 +2,7 @@
 // is told after answering. Kept free of server imports so components can use them.
 export type QuestionType = 'single' | 'multiple' | 'truefalse' | 'poll';
 
+/** What a pupil's device may receive about a question: no answer key, no feedback. */
 export interface PupilQuestion {
 	id: string;
 	type: QuestionType;
@@ -11,6 +12,7 @@ export interface PupilQuestion {
 
 export type PupilBlock = { kind: 'html'; html: string } | { kind: 'quiz'; question: PupilQuestion };
 
+/** What a pupil's device may receive about a step: teacher notes dropped. */
 export interface PupilStep {
 	id: string;
 	index: number;

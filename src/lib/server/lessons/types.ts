@@ -114,23 +114,9 @@ export interface Lesson {
 	warnings: Problem[];
 }
 
-/** What a pupil's device may receive about a question: no answer key, no feedback. */
-export interface PupilQuestion {
-	id: string;
-	type: QuestionType;
-	promptHtml: string;
-	options: { index: number; html: string }[];
-}
-
-export type PupilBlock = { kind: 'html'; html: string } | { kind: 'quiz'; question: PupilQuestion };
-
-/** What a pupil's device may receive about a step: teacher notes dropped. */
-export interface PupilStep {
-	id: string;
-	index: number;
-	title: string;
-	blocks: PupilBlock[];
-}
+// What a pupil's device may receive (no answer key, no feedback, no teacher notes) is
+// declared once, beside the components that render it.
+export type { PupilBlock, PupilQuestion, PupilStep } from '../../lesson-view';
 
 export interface InvalidLesson {
 	file: string;
