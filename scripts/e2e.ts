@@ -36,6 +36,6 @@ try {
 
 const result = spawnSync('npx', ['playwright', 'test', ...process.argv.slice(2)], {
 	stdio: 'inherit',
-	env: { ...process.env, CHROMIUM_PATH: browser }
+	env: { ...process.env, CHROMIUM_PATH: browser, THINKSAFE_SKIP_BUILD: '1' }
 });
 process.exit(result.status ?? 1);

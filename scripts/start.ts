@@ -34,7 +34,8 @@ async function prepareDatabase(file: string, demo: boolean): Promise<boolean> {
 async function main() {
 	const config = readConfig();
 	try {
-		buildIfStale();
+		// The test runner builds once up front; servers it starts must not rebuild mid-run.
+		if (process.env.THINKSAFE_SKIP_BUILD !== '1') buildIfStale();
 	} catch (error) {
 		fail((error as Error).message);
 	}
