@@ -118,9 +118,9 @@ export interface TableSuppression<R extends Key = Key, C extends Key = Key> {
 /**
  * Primary suppression (base 1–5) then secondary: while a row (or column) whose total is
  * published has exactly one hidden cell, hide its next smallest cell too (ties: the
- * first in input order), across both dimensions until nothing changes. A line with no
- * cell left to hide has its total hidden instead. Zero-base cells are not primary: an
- * empty cell says nothing about a child.
+ * first in input order; never a zero), across both dimensions until nothing changes. A
+ * line with no cell left to hide has its total hidden instead. Zero-base cells are not
+ * primary: an empty cell says nothing about a child.
  */
 export function suppressTable<R extends Key, C extends Key>(
 	cells: TableCell<R, C>[],
@@ -151,7 +151,8 @@ export function suppressTable<R extends Key, C extends Key>(
 		for (const [key, line] of lines) {
 			if (hidden.has(key)) continue;
 			if (line.filter((c) => c.suppressed).length !== 1) continue;
-			const candidates = line.filter((c) => !c.suppressed);
+			// A zero is no cover: other columns (no sessions, no pupils) usually give it away.
+			const candidates = line.filter((c) => !c.suppressed && c.count > 0);
 			if (candidates.length === 0) {
 				hidden.add(key);
 			} else {

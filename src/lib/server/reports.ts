@@ -5,6 +5,7 @@
 import { getDb, nowIso } from './db';
 import {
 	LEGEND,
+	MIN_PUPILS,
 	suppressAverage,
 	suppressGain,
 	suppressRate,
@@ -59,7 +60,11 @@ interface SessionFact {
 
 interface PupilLessonFact {
 	pupilId: number;
+	classId: number;
+	schoolId: number;
 	lessonId: string;
+	/** Scored questions in the lesson as it is now. */
+	scored: number;
 	present: boolean;
 	marks: number;
 	presentMarks: number;
@@ -80,6 +85,45 @@ interface Facts {
 	/** Present marks: which pupils were present in which session. */
 	present: { sessionId: number; pupilId: number }[];
 	lessons: Map<string, Lesson>;
+	/** Pairs and sessions indexed once by `all`, `c:<class>`, `s:<school>`, `l:<lesson>`. */
+	index: Map<string, { pairs: PupilLessonFact[]; sessions: SessionFact[]; roll: number }>;
+}
+
+/** Which group of facts a figure is about. */
+type Pick = { all: true } | { classId: number } | { schoolId: number } | { lessonId: string };
+
+function pickKey(pick: Pick): string {
+	if ('classId' in pick) return `c:${pick.classId}`;
+	if ('schoolId' in pick) return `s:${pick.schoolId}`;
+	if ('lessonId' in pick) return `l:${pick.lessonId}`;
+	return 'all';
+}
+
+function buildIndex(facts: Omit<Facts, 'index'>): Facts['index'] {
+	const index: Facts['index'] = new Map();
+	const entry = (key: string) => {
+		let e = index.get(key);
+		if (!e) index.set(key, (e = { pairs: [], sessions: [], roll: 0 }));
+		return e;
+	};
+	entry('all');
+	for (const p of facts.pupils.values()) {
+		if (p.archived) continue;
+		entry('all').roll++;
+		entry(`c:${p.classId}`).roll++;
+		entry(`s:${p.schoolId}`).roll++;
+	}
+	for (const f of facts.pairs.values())
+		for (const key of ['all', `c:${f.classId}`, `s:${f.schoolId}`, `l:${f.lessonId}`])
+			entry(key).pairs.push(f);
+	for (const s of facts.sessions) {
+		if (!facts.lessons.has(s.lessonId)) continue;
+		for (const key of ['all', `c:${s.classId}`, `s:${s.schoolId}`, `l:${s.lessonId}`])
+			entry(key).sessions.push(s);
+	}
+	// Every pupil on roll is in scope of every lesson.
+	for (const lessonId of facts.lessons.keys()) entry(`l:${lessonId}`).roll = entry('all').roll;
+	return index;
 }
 
 function scopedSessions(scope: Scope, filter: ReportFilter) {
@@ -121,6 +165,11 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 	const lessonList = allLessons.filter((l) => !filter.lessonId || l.id === filter.lessonId);
 	const lessons = new Map(lessonList.map((l) => [l.id, l]));
 	const sessionIds = scopedSessions(scope, filter);
+	// The whole borough needs no session filter, and SQLite scans faster without one.
+	const filtered =
+		scope.classId !== undefined ||
+		scope.schoolId !== undefined ||
+		!!(filter.academicYear || filter.lessonId || filter.from || filter.to);
 	const pupilIds = scopedPupils(scope, filter).select('p.id');
 	const scored = questionFilter(lessonList, (q) => q.scored);
 	const checks = questionFilter(lessonList, (q) => q.scored && q.check);
@@ -148,13 +197,13 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 		db
 			.selectFrom('attendance as a')
 			.select(['a.session_id', 'a.pupil_id', 'a.status'])
-			.where('a.session_id', 'in', sessionIds)
+			.$if(filtered, (qb) => qb.where('a.session_id', 'in', sessionIds))
 			.execute(),
 		db
 			.selectFrom('progress as g')
 			.select(['g.pupil_id', 'g.lesson_id'])
 			.where('g.reached_end', '=', 1)
-			.where('g.session_id', 'in', sessionIds)
+			.$if(filtered, (qb) => qb.where('g.session_id', 'in', sessionIds))
 			.groupBy(['g.pupil_id', 'g.lesson_id'])
 			.execute(),
 		scored.length === 0
@@ -168,7 +217,7 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 						eb.fn.sum<number>('x.correct').as('correct')
 					])
 					.where('x.phase', '=', 'main')
-					.where('x.session_id', 'in', sessionIds)
+					.$if(filtered, (qb) => qb.where('x.session_id', 'in', sessionIds))
 					.where((eb) =>
 						eb.or(
 							scored.map((s) =>
@@ -198,7 +247,7 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 						eb.fn.sum<number>('m.correct').as('after')
 					])
 					.where('b.phase', '=', 'pre')
-					.where('m.session_id', 'in', sessionIds)
+					.$if(filtered, (qb) => qb.where('m.session_id', 'in', sessionIds))
 					.where((eb) =>
 						eb.or(
 							checks.map((s) =>
@@ -228,13 +277,18 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 	);
 	const pairs = new Map<string, PupilLessonFact>();
 	const pair = (pupilId: number, lessonId: string): PupilLessonFact | undefined => {
-		if (!pupils.has(pupilId) || !lessons.has(lessonId)) return undefined;
+		const pupil = pupils.get(pupilId);
+		const lesson = lessons.get(lessonId);
+		if (!pupil || !lesson) return undefined;
 		const key = `${pupilId}:${lessonId}`;
 		let fact = pairs.get(key);
 		if (!fact) {
 			fact = {
 				pupilId,
+				classId: pupil.classId,
+				schoolId: pupil.schoolId,
 				lessonId,
+				scored: lesson.questions.filter((q) => q.scored).length,
 				present: false,
 				marks: 0,
 				presentMarks: 0,
@@ -260,7 +314,8 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 		}
 	}
 	const sessions: SessionFact[] = sessionRows.map((s) => {
-		const ended = s.status === 'ended' || (s.mode === 'self' && !!s.closes_at && s.closes_at <= now);
+		const ended =
+			s.status === 'ended' || (s.mode === 'self' && !!s.closes_at && s.closes_at <= now);
 		const status = ended ? 'ended' : s.status;
 		return {
 			id: s.id,
@@ -304,26 +359,13 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 		const fact = pair(p.pupil_id, p.lesson_id);
 		if (fact) fact.paper = true;
 	}
-	return { pupils, sessions, pairs, present, lessons };
+	const base = { pupils, sessions, pairs, present, lessons };
+	return { ...base, index: buildIndex(base) };
 }
 
-function scoredCount(lesson: Lesson): number {
-	return lesson.questions.filter((q) => q.scored).length;
-}
-
-/** Figures for the pupils and lessons a predicate picks. */
-function figures(
-	facts: Facts,
-	pick: { pupil?: (p: { classId: number; schoolId: number }) => boolean; lessonId?: string }
-): Figures {
-	const pupilOk = (id: number) => {
-		const p = facts.pupils.get(id);
-		return !!p && (!pick.pupil || pick.pupil(p));
-	};
-	const lessonOk = (id: string) => !pick.lessonId || id === pick.lessonId;
-
-	let pupils = 0;
-	for (const [, p] of facts.pupils) if (!p.archived && (!pick.pupil || pick.pupil(p))) pupils++;
+/** Figures for one group: a class, a school, a lesson or everything loaded. */
+function figures(facts: Facts, pick: Pick): Figures {
+	const group = facts.index.get(pickKey(pick)) ?? { pairs: [], sessions: [], roll: 0 };
 	const reached = new Set<number>();
 	const marked = new Set<number>();
 	const completionPupils = new Set<number>();
@@ -338,10 +380,8 @@ function figures(
 	let gainPairs = 0;
 	let before = 0;
 	let after = 0;
-	for (const f of facts.pairs.values()) {
-		if (!pupilOk(f.pupilId) || !lessonOk(f.lessonId)) continue;
-		const lesson = facts.lessons.get(f.lessonId)!;
-		const total = scoredCount(lesson);
+	for (const f of group.pairs) {
+		const total = f.scored;
 		if (f.present) reached.add(f.pupilId);
 		if (f.marks > 0) marked.add(f.pupilId);
 		marks += f.marks;
@@ -363,15 +403,9 @@ function figures(
 			gainPupils.add(f.pupilId);
 		}
 	}
-	const sessionsDelivered = facts.sessions.filter(
-		(s) =>
-			s.delivered &&
-			lessonOk(s.lessonId) &&
-			facts.lessons.has(s.lessonId) &&
-			(!pick.pupil || pick.pupil(s))
-	).length;
+	const sessionsDelivered = group.sessions.filter((s) => s.delivered).length;
 	return {
-		pupils,
+		pupils: group.roll,
 		reached: reached.size,
 		sessionsDelivered,
 		attendance: suppressRate({
@@ -537,9 +571,7 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 	const catchUp = lessons
 		.filter((l) => sessions.some((s) => s.lesson_id === l.id))
 		.map((l) => {
-			const lessonSessions = new Set(
-				sessions.filter((s) => s.lesson_id === l.id).map((s) => s.id)
-			);
+			const lessonSessions = new Set(sessions.filter((s) => s.lesson_id === l.id).map((s) => s.id));
 			const wasThere = new Set(
 				facts.present.filter((p) => lessonSessions.has(p.sessionId)).map((p) => p.pupilId)
 			);
@@ -567,7 +599,7 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 		sessions: sessionReports,
 		gain,
 		catchUp,
-		totals: figures(facts, {})
+		totals: figures(facts, { all: true })
 	};
 }
 
@@ -580,7 +612,8 @@ function questionReport(
 	const right = groups.filter((g) => g.correct === 1).reduce((sum, g) => sum + Number(g.n), 0);
 	// A pupil answers once per phase, so answers = pupils.
 	const correctRate = q.scored ? suppressRate({ numerator: right, denominator: total }) : null;
-	const hidden = total > 0 && suppressRate({ numerator: 0, denominator: total }).suppressed;
+	// The spread and the misconception say as much as the rate, so they hide with it.
+	const hidden = total > 0 && total < MIN_PUPILS;
 	const chosen = (g: { selected: string }): number[] => {
 		try {
 			const parsed: unknown = JSON.parse(g.selected);
@@ -647,9 +680,9 @@ export async function schoolSummary(
 		classes: classes.map((c) => ({
 			classId: c.id,
 			name: c.name,
-			...figures(facts, { pupil: (p) => p.classId === c.id })
+			...figures(facts, { classId: c.id })
 		})),
-		totals: figures(facts, {})
+		totals: figures(facts, { all: true })
 	};
 }
 
@@ -711,7 +744,7 @@ export async function boroughDashboard(
 	const bySchoolFigures = schools.map((s) => ({
 		schoolId: s.id,
 		name: s.name,
-		...figures(facts, { pupil: (p) => p.schoolId === s.id })
+		...figures(facts, { schoolId: s.id })
 	}));
 	// Pupils reached per school is published with a borough total, so hide small counts and
 	// whatever would let them be worked back from the total.
@@ -741,20 +774,23 @@ export async function boroughDashboard(
 	const weekOf = new Map<number, string>();
 	for (const s of facts.sessions) {
 		if (!facts.lessons.has(s.lessonId)) continue;
-		const week = isoWeek(s.createdAt);
-		weekOf.set(s.id, week);
-		if (!weeks.has(week)) weeks.set(week, { sessions: 0, pupils: new Set() });
-		if (s.delivered) weeks.get(week)!.sessions++;
+		weekOf.set(s.id, isoWeek(s.createdAt));
 	}
+	const bucket = (week: string) => {
+		if (!weeks.has(week)) weeks.set(week, { sessions: 0, pupils: new Set() });
+		return weeks.get(week)!;
+	};
+	for (const s of facts.sessions)
+		if (s.delivered && weekOf.has(s.id)) bucket(weekOf.get(s.id)!).sessions++;
 	for (const p of facts.present) {
 		const week = weekOf.get(p.sessionId);
-		if (week && facts.pupils.has(p.pupilId)) weeks.get(week)!.pupils.add(p.pupilId);
+		if (week && facts.pupils.has(p.pupilId)) bucket(week).pupils.add(p.pupilId);
 	}
 	const byWeek = [...weeks.entries()]
 		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 		.map(([week, w]) => ({ week, sessions: w.sessions, pupilsReached: w.pupils.size }));
 
-	const totals = figures(facts, {});
+	const totals = figures(facts, { all: true });
 	return {
 		legend: LEGEND,
 		filter,
