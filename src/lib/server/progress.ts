@@ -208,14 +208,12 @@ export async function markAttendance(
 						updated_at: at
 					})
 					.onConflict((oc) =>
-						oc
-							.columns(['session_id', 'pupil_id'])
-							.doUpdateSet({
-								status: mark.status,
-								source: 'teacher',
-								marked_by: by.id,
-								updated_at: at
-							})
+						oc.columns(['session_id', 'pupil_id']).doUpdateSet({
+							status: mark.status,
+							source: 'teacher',
+							marked_by: by.id,
+							updated_at: at
+						})
 					)
 					.execute();
 			}
