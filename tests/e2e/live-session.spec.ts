@@ -82,7 +82,8 @@ async function pupilDevice(browser: Browser, pupil: DemoPupil) {
 	await page.goto(`/card/${token}`);
 	await waitForHydration(page);
 	await page.getByRole('button', { name: 'Start' }).click();
-	await expect(page).toHaveURL('/me');
+	// Their page, or straight into their class's live lesson when one is running.
+	await expect(page).toHaveURL(/\/(me|session\/\d+)$/);
 	return { context, page };
 }
 
@@ -154,7 +155,8 @@ test('a teacher runs a live lesson: board, three pupils follow, answer, reveal, 
 	const devices = [];
 	for (const pupil of pupils) {
 		const device = await pupilDevice(browser, pupil);
-		await device.page.goto(`/session/${sessionId}`);
+		// Signing in while the lesson runs lands the pupil in it.
+		await expect(device.page).toHaveURL(`/session/${sessionId}`);
 		await expect(device.page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible();
 		await expect(device.page.getByText('Wait for your teacher to start.')).toBeVisible();
 		await waitForHydration(device.page);
