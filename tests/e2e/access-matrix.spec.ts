@@ -121,6 +121,8 @@ const MATRIX: Record<string, Expectation> = {
 	'/classes/[id=id]': { allow: ourClass, actions: { teachers: ['lead'] } },
 	'/classes/[id=id]/cards': { allow: ourClass },
 	'/classes/[id=id]/pupils/[pupilId=id]': { allow: ourClass },
+	'/classes/[id=id]/report': { allow: ourClass },
+	'/classes/[id=id]/report.csv': { allow: ourClass },
 	'/classes/[id=id]/sessions': { allow: ourClass },
 	'/classes/[id=id]/sessions/new': { allow: ourClass },
 	'/sessions/[sid=id]': { allow: ourClass },
