@@ -16,6 +16,8 @@ export interface AnswerInput {
 	questionId: string;
 	phase: Phase;
 	selected: unknown;
+	/** The session, when the caller has just loaded it; otherwise it is read here. */
+	session?: SessionInfo;
 }
 
 export type AnswerResult =
@@ -177,7 +179,8 @@ function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: num
 }
 
 export async function submitAnswer(input: AnswerInput, now = new Date()): Promise<AnswerResult> {
-	const session = await getSession(input.sessionId, now);
+	const session =
+		input.session?.id === input.sessionId ? input.session : await getSession(input.sessionId, now);
 	const lesson = session && getLesson(session.lessonId);
 	const checked = await admissible(input, session, lesson);
 	if ('ok' in checked) return checked;

@@ -276,11 +276,10 @@ export function liveState(session: SessionInfo, lesson: Lesson | undefined): Liv
 	};
 }
 
-async function publishState(sessionId: number): Promise<LiveState | undefined> {
-	const session = await getSession(sessionId);
-	if (!session) return undefined;
-	const state = liveState(session, getLesson(session.lessonId));
-	publish(sessionId, 'state', state);
+/** Tells every device the session's new state, from what the caller just wrote (no re-read). */
+function publishState(session: SessionInfo, change: Partial<SessionInfo>): LiveState {
+	const state = liveState({ ...session, ...change }, getLesson(session.lessonId));
+	publish(session.id, 'state', state);
 	return state;
 }
 
@@ -294,18 +293,21 @@ export async function setLiveStep(
 	if (session.mode !== 'live' || session.status === 'ended')
 		throw new SessionRefused('This session has ended.');
 	const target = Math.max(-1, Math.min(step, lesson.steps.length - 1));
+	const starts = session.status === 'lobby' && target >= 0;
 	await getDb()
 		.updateTable('class_sessions')
 		.set({
 			current_step: target,
 			revealed_question: null,
-			...(session.status === 'lobby' && target >= 0
-				? { status: 'running' as const, started_at: nowIso() }
-				: {})
+			...(starts ? { status: 'running' as const, started_at: nowIso() } : {})
 		})
 		.where('id', '=', session.id)
 		.execute();
-	return publishState(session.id);
+	return publishState(session, {
+		currentStep: target,
+		revealedQuestion: null,
+		...(starts ? { status: 'running' as const } : {})
+	});
 }
 
 export async function revealQuestion(
@@ -322,7 +324,7 @@ export async function revealQuestion(
 		.set({ revealed_question: questionId })
 		.where('id', '=', session.id)
 		.execute();
-	return publishState(session.id);
+	return publishState(session, { revealedQuestion: questionId });
 }
 
 export async function endSession(session: SessionInfo, by: StaffPrincipal): Promise<void> {
@@ -337,5 +339,5 @@ export async function endSession(session: SessionInfo, by: StaffPrincipal): Prom
 		action: 'session.ended',
 		target: { type: 'session', id: session.id }
 	});
-	await publishState(session.id);
+	publishState(session, { status: 'ended' });
 }

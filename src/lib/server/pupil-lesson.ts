@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { PupilPrincipal } from './auth/session';
 import { answersOfPupil, submitAnswer, type AnswerResult } from './answers';
 import { getDb } from './db';
+import { helpContacts } from './help';
 import { openSessionsForPupil, type SessionInfo } from './deliveries';
 import { getLesson, getLibrary, toPupilCheck, toPupilStep, type Lesson } from './lessons';
 import { getProgress, joinSession, lessonCompletion, recordStep } from './progress';
@@ -13,7 +14,6 @@ import type { AnswerFeedback, PupilQuestion, PupilStep } from '../lesson-view';
 type Pupil = Pick<PupilPrincipal, 'id' | 'classId'>;
 
 /** Used only when facts.yml has lost its entry: Childline's number has not changed since 1986. */
-export const CHILDLINE_FALLBACK = '0800 1111';
 
 export function sessionHref(sessionId: number): string {
 	return `/session/${sessionId}`;
@@ -166,7 +166,9 @@ const answerSchema = z.object({
 export async function answerFromRequest(
 	pupil: Pupil,
 	sessionId: number,
-	body: unknown
+	body: unknown,
+	/** The session, when the route has just loaded and checked it: saves reading it again. */
+	session?: SessionInfo
 ): Promise<AnswerResult> {
 	const parsed = answerSchema.safeParse(body);
 	if (!parsed.success) {
@@ -176,14 +178,14 @@ export async function answerFromRequest(
 			message: 'That answer could not be read. Please reload the page and try again.'
 		};
 	}
-	return submitAnswer({ pupil, sessionId, ...parsed.data });
+	return submitAnswer({ pupil, sessionId, session, ...parsed.data });
 }
 
 // ——— the summary ———
 
-/** The number pupils are given for Childline: from facts.yml, which someone keeps checked. */
+/** The number pupils are given for Childline: from facts.yml, through help.ts. */
 export function childlinePhone(): string {
-	return getLibrary().facts.find((f) => f.name === 'childline-phone')?.text ?? CHILDLINE_FALLBACK;
+	return helpContacts().childlinePhone;
 }
 
 export interface PupilSummary {

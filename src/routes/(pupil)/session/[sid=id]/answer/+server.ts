@@ -15,7 +15,7 @@ export const POST: RequestHandler = async (event) => {
 	} catch {
 		body = undefined;
 	}
-	const result = await answerFromRequest(pupil, session.id, body);
+	const result = await answerFromRequest(pupil, session.id, body, session);
 	if (!result.ok) return json({ ok: false, message: result.message }, { status: result.status });
 	return json({ ok: true, created: result.created, feedback: result.feedback });
 };
