@@ -39,7 +39,14 @@ test('the teacher of Willow opens the class report and downloads it as a CSV', a
 	const bytes = await csv.body();
 	expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
 	const text = bytes.toString('utf8').replace(/^\uFEFF/, '');
-	expect(text.split('\r\n')[0].startsWith('Pupil')).toBe(true);
+	const lines = text.split('\r\n');
+	expect(lines[0]).toBe('Think Safe — Class report: Willow');
+	// Every table of the page, under its title: the grid first.
+	const gridAt = lines.indexOf('Who has done which lesson');
+	expect(gridAt).toBeGreaterThan(0);
+	expect(lines[gridAt + 1].startsWith('Pupil,')).toBe(true);
+	for (const title of ['Catch-up', 'What the class understood', 'Attendance by session'])
+		expect(lines).toContain(title);
 });
 
 test('a teacher of another school gets nothing for the Willow report or its CSV', async ({

@@ -31,6 +31,8 @@ test('a coordinator invites a school lead, who joins and invites a teacher', asy
 	browser
 }) => {
 	await signInAs(page, DEMO.coordinator);
+	await expect(page).toHaveURL(/\/borough\/report/);
+	await page.getByRole('link', { name: 'Schools', exact: true }).click();
 	await expect(page).toHaveURL(/\/borough\/schools/);
 	await expectAccessible(page);
 

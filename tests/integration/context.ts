@@ -11,6 +11,7 @@ import {
 	useHandle,
 	type Handle
 } from '../../src/lib/server/db';
+import type { StaffPrincipal } from '../../src/lib/server/auth/session';
 import type { Role } from '../../src/lib/server/db/schema';
 import { makeClassCode, makePicturePassword } from '../../src/lib/server/random';
 
@@ -29,6 +30,19 @@ export interface TestContext {
 }
 
 let counter = 0;
+
+/** A signed-in member of staff, as the guards hand it to the domain. */
+export function staffPrincipal(id: number, role: Role, schoolId: number | null): StaffPrincipal {
+	return {
+		kind: 'staff',
+		id,
+		email: `${role}${id}@example.test`,
+		displayName: `${role} ${id}`,
+		role,
+		schoolId,
+		sessionId: ''
+	};
+}
 
 /** Registers before/after hooks and returns a context whose fields are valid inside tests. */
 export function useTestDatabase(): TestContext {

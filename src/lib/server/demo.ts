@@ -2,6 +2,7 @@
 // fresh `npm start` has something real to show and the README's sign-ins work.
 import type { Kysely } from 'kysely';
 import { hashPassword } from './auth/password';
+import { seedDemoHistory, type DemoClassRef } from './demo-history';
 import { nowIso } from './db';
 import type { DB, Role } from './db/schema';
 import { makeClassCode, makePicturePassword, seededInt } from './random';
@@ -205,6 +206,7 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 
 		await staff(signIns[0], null);
 		const codes = new Set<string>();
+		const made: DemoClassRef[] = [];
 		for (const school of DEMO_SCHOOLS) {
 			const { id: schoolId } = await trx
 				.insertInto('schools')
@@ -238,6 +240,7 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 					.insertInto('class_teachers')
 					.values({ class_id: classId, user_id: teacherId })
 					.execute();
+				made.push({ classId, schoolId, school: school.slug, className: cls.name, teacherId });
 
 				const taken = new Set<string>();
 				const names = new Set<string>();
@@ -260,6 +263,8 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 				await trx.insertInto('pupils').values(pupils).execute();
 			}
 		}
+		// A term of past lessons, so the reports have something to show on first start.
+		await seedDemoHistory(trx, now, random, made);
 	});
 	return true;
 }

@@ -2,7 +2,8 @@
 // borough aggregates (counts and rates only, never a name or a pupil id), every rate and
 // average passed through disclosure.ts. Answers are aggregated in SQL; pupil × lesson
 // facts are combined in TypeScript so that one set of definitions serves every table.
-import { getDb, nowIso } from './db';
+import { sql } from 'kysely';
+import { dataVersion, getDb, getHandle, nowIso, type Handle } from './db';
 import {
 	LEGEND,
 	MIN_PUPILS,
@@ -80,11 +81,13 @@ interface PupilLessonFact {
 interface Facts {
 	pupils: Map<number, { classId: number; schoolId: number; archived: boolean }>;
 	sessions: SessionFact[];
-	/** key `${pupilId}:${lessonId}` */
-	pairs: Map<string, PupilLessonFact>;
+	/** By lesson id, then pupil id. */
+	pairs: Map<string, Map<number, PupilLessonFact>>;
 	/** Present marks: which pupils were present in which session. */
 	present: { sessionId: number; pupilId: number }[];
 	lessons: Map<string, Lesson>;
+	/** When a figure changes by the clock alone (a self-paced session in the lobby closes). */
+	expires: string | null;
 	/** Pairs and sessions indexed once by `all`, `c:<class>`, `s:<school>`, `l:<lesson>`. */
 	index: Map<string, { pairs: PupilLessonFact[]; sessions: SessionFact[]; roll: number }>;
 }
@@ -113,9 +116,16 @@ function buildIndex(facts: Omit<Facts, 'index'>): Facts['index'] {
 		entry(`c:${p.classId}`).roll++;
 		entry(`s:${p.schoolId}`).roll++;
 	}
-	for (const f of facts.pairs.values())
-		for (const key of ['all', `c:${f.classId}`, `s:${f.schoolId}`, `l:${f.lessonId}`])
-			entry(key).pairs.push(f);
+	const all = entry('all').pairs;
+	for (const [lessonId, ofLesson] of facts.pairs) {
+		const byLesson = entry(`l:${lessonId}`).pairs;
+		for (const f of ofLesson.values()) {
+			all.push(f);
+			byLesson.push(f);
+			entry(`c:${f.classId}`).pairs.push(f);
+			entry(`s:${f.schoolId}`).pairs.push(f);
+		}
+	}
 	for (const s of facts.sessions) {
 		if (!facts.lessons.has(s.lessonId)) continue;
 		for (const key of ['all', `c:${s.classId}`, `s:${s.schoolId}`, `l:${s.lessonId}`])
@@ -153,11 +163,139 @@ function scopedPupils(scope: Scope, filter: ReportFilter) {
 	return q;
 }
 
-/** The scored (or scored check) question ids of each lesson, as one SQL condition. */
-function questionFilter(lessons: Lesson[], pick: (q: Lesson['questions'][number]) => boolean) {
-	return lessons
-		.map((l) => ({ lessonId: l.id, ids: l.questions.filter(pick).map((q) => q.id) }))
-		.filter((x) => x.ids.length > 0);
+function scopedPupilIds(scope: Scope, filter: ReportFilter) {
+	return scopedPupils(scope, filter).select('p.id');
+}
+
+/**
+ * Questions per pass over the answers. Each answer adds its question's bit to one of four
+ * sets (after, after and right, before, before and right), packed side by side into one
+ * sum: 4 × 13 = 52 bits, an exact integer in a double, SQLite and PostgreSQL alike.
+ */
+const MASK_BITS = 13;
+const SET = 2 ** MASK_BITS;
+
+function bitCount(n: number): number {
+	let count = 0;
+	for (let rest = n; rest; rest &= rest - 1) count++;
+	return count;
+}
+
+interface AnswerFact {
+	pupilId: number;
+	lessonId: string;
+	answered: number;
+	correct: number;
+	gainPairs: number;
+	gainBefore: number;
+	gainAfter: number;
+}
+
+/**
+ * Each pupil's answers to each lesson's scored questions, one row per pupil and lesson, in
+ * one pass over an index (migration 005): which questions they answered before and after
+ * the lesson and which of those were right, as sets of one bit per question. A pupil
+ * answers a question once per phase, so each sum is a set. The lessons as they are now
+ * decide which questions count (a question removed from the file counts for nothing). Main
+ * answers count only in `sessionIds` when given; a knowledge-check answer pairs with a
+ * main answer wherever it was given, as before.
+ */
+async function answerFacts(
+	lessons: Lesson[],
+	pupilIds: ReturnType<typeof scopedPupilIds> | undefined,
+	sessionIds: ReturnType<typeof scopedSessions> | undefined
+): Promise<AnswerFact[]> {
+	const scored = new Map(lessons.map((l) => [l.id, l.questions.filter((q) => q.scored)]));
+	const passes = Math.max(0, ...[...scored.values()].map((qs) => Math.ceil(qs.length / MASK_BITS)));
+	const facts = new Map<string, AnswerFact>();
+	for (let pass = 0; pass < passes; pass++) {
+		// This pass's questions of each lesson that has any left.
+		const chunks = [...scored]
+			.map(([lessonId, qs]) => ({
+				lessonId,
+				chunk: qs.slice(pass * MASK_BITS, (pass + 1) * MASK_BITS)
+			}))
+			.filter((c) => c.chunk.length > 0);
+		const checkMask = new Map(
+			chunks.map((c) => [
+				c.lessonId,
+				c.chunk.reduce((mask, q, i) => (q.check ? mask | (2 ** i) : mask), 0)
+			])
+		);
+		const bit = sql<number>`case ${sql.ref('x.lesson_id')} ${sql.join(
+			chunks.map(
+				(c) =>
+					sql`when ${c.lessonId} then case ${sql.ref('x.question_id')} ${sql.join(
+						c.chunk.map((q, i) => sql`when ${q.id} then ${sql.lit(2 ** i)}`),
+						sql` `
+					)} else 0 end`
+			),
+			sql` `
+		)} else 0 end`;
+		let query = getDb()
+			.selectFrom('answers as x')
+			.select((eb) => {
+				const main = sessionIds
+					? eb.and([eb('x.phase', '=', 'main'), eb('x.session_id', 'in', sessionIds)])
+					: eb('x.phase', '=', 'main');
+				// Which set: after (main) in the first 13 bits, before (pre) from bit 26; a main
+				// answer outside the sessions counted adds nothing. Right also sets the bit 13 up.
+				const set = eb
+					.case()
+					.when(main)
+					.then(sql.lit(1))
+					.when('x.phase', '=', 'pre')
+					.then(sql.lit(SET * SET))
+					.else(sql.lit(0))
+					.end();
+				const right = eb
+					.case()
+					.when('x.correct', '=', 1)
+					.then(sql.lit(1 + SET))
+					.else(sql.lit(1))
+					.end();
+				// bigint: 52 bits overflow PostgreSQL's 32-bit integer arithmetic.
+				const sets = sql<number>`cast(${bit} as bigint) * ${set} * ${right}`;
+				return ['x.lesson_id', 'x.pupil_id', eb.fn.sum<number>(sets).as('sets')];
+			})
+			.where(
+				'x.lesson_id',
+				'in',
+				chunks.map((c) => c.lessonId)
+			)
+			// In the index's order, so the rows stream without sorting.
+			.groupBy(['x.lesson_id', 'x.pupil_id']);
+		if (pupilIds) query = query.where('x.pupil_id', 'in', pupilIds);
+		for (const row of await query.execute()) {
+			const sets = Number(row.sets ?? 0);
+			const main = sets % SET;
+			const mainRight = Math.floor(sets / SET) % SET;
+			const pre = Math.floor(sets / SET ** 2) % SET;
+			const preRight = Math.floor(sets / SET ** 3) % SET;
+			const paired = pre & main & (checkMask.get(row.lesson_id) ?? 0);
+			if (main === 0 && paired === 0) continue;
+			const key = `${row.lesson_id}\n${row.pupil_id}`;
+			let fact = facts.get(key);
+			if (!fact) {
+				fact = {
+					pupilId: row.pupil_id,
+					lessonId: row.lesson_id,
+					answered: 0,
+					correct: 0,
+					gainPairs: 0,
+					gainBefore: 0,
+					gainAfter: 0
+				};
+				facts.set(key, fact);
+			}
+			fact.answered += bitCount(main);
+			fact.correct += bitCount(mainRight);
+			fact.gainPairs += bitCount(paired);
+			fact.gainBefore += bitCount(paired & preRight);
+			fact.gainAfter += bitCount(paired & mainRight);
+		}
+	}
+	return [...facts.values()];
 }
 
 async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[]): Promise<Facts> {
@@ -170,12 +308,10 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 		scope.classId !== undefined ||
 		scope.schoolId !== undefined ||
 		!!(filter.academicYear || filter.lessonId || filter.from || filter.to);
-	const pupilIds = scopedPupils(scope, filter).select('p.id');
-	const scored = questionFilter(lessonList, (q) => q.scored);
-	const checks = questionFilter(lessonList, (q) => q.scored && q.check);
+	const pupilIds = scopedPupilIds(scope, filter);
 	const now = nowIso();
 
-	const [pupilRows, sessionRows, attendance, ends, answers, gains, paper] = await Promise.all([
+	const [pupilRows, sessionRows, attendance, ends, answers, paper] = await Promise.all([
 		scopedPupils(scope, filter)
 			.select(['p.id', 'p.class_id', 'c.school_id', 'p.archived_at'])
 			.execute(),
@@ -204,59 +340,13 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 			.select(['g.pupil_id', 'g.lesson_id'])
 			.where('g.reached_end', '=', 1)
 			.$if(filtered, (qb) => qb.where('g.session_id', 'in', sessionIds))
-			.groupBy(['g.pupil_id', 'g.lesson_id'])
+			// No GROUP BY: a pair seen twice is simply marked again, and a plain scan is cheaper.
 			.execute(),
-		scored.length === 0
-			? Promise.resolve([])
-			: db
-					.selectFrom('answers as x')
-					.select((eb) => [
-						'x.pupil_id',
-						'x.lesson_id',
-						eb.fn.countAll<number>().as('answered'),
-						eb.fn.sum<number>('x.correct').as('correct')
-					])
-					.where('x.phase', '=', 'main')
-					.$if(filtered, (qb) => qb.where('x.session_id', 'in', sessionIds))
-					.where((eb) =>
-						eb.or(
-							scored.map((s) =>
-								eb.and([eb('x.lesson_id', '=', s.lessonId), eb('x.question_id', 'in', s.ids)])
-							)
-						)
-					)
-					.groupBy(['x.pupil_id', 'x.lesson_id'])
-					.execute(),
-		// Gain pairs: the same check question answered in both phases by the same pupil.
-		checks.length === 0
-			? Promise.resolve([])
-			: db
-					.selectFrom('answers as b')
-					.innerJoin('answers as m', (j) =>
-						j
-							.onRef('m.pupil_id', '=', 'b.pupil_id')
-							.onRef('m.lesson_id', '=', 'b.lesson_id')
-							.onRef('m.question_id', '=', 'b.question_id')
-							.on('m.phase', '=', 'main')
-					)
-					.select((eb) => [
-						'b.pupil_id',
-						'b.lesson_id',
-						eb.fn.countAll<number>().as('pairs'),
-						eb.fn.sum<number>('b.correct').as('before'),
-						eb.fn.sum<number>('m.correct').as('after')
-					])
-					.where('b.phase', '=', 'pre')
-					.$if(filtered, (qb) => qb.where('m.session_id', 'in', sessionIds))
-					.where((eb) =>
-						eb.or(
-							checks.map((s) =>
-								eb.and([eb('b.lesson_id', '=', s.lessonId), eb('b.question_id', 'in', s.ids)])
-							)
-						)
-					)
-					.groupBy(['b.pupil_id', 'b.lesson_id'])
-					.execute(),
+		answerFacts(
+			lessonList,
+			scope.classId !== undefined || scope.schoolId !== undefined ? pupilIds : undefined,
+			filtered ? sessionIds : undefined
+		),
 		(() => {
 			let q = db
 				.selectFrom('paper_completions as pc')
@@ -275,20 +365,23 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 			{ classId: p.class_id, schoolId: p.school_id, archived: p.archived_at !== null }
 		])
 	);
-	const pairs = new Map<string, PupilLessonFact>();
+	// Lesson by lesson, then pupil: numbers as keys, no string built per row.
+	const pairs: Facts['pairs'] = new Map(lessonList.map((l) => [l.id, new Map()]));
+	const scoredCount = new Map(
+		lessonList.map((l) => [l.id, l.questions.filter((q) => q.scored).length])
+	);
 	const pair = (pupilId: number, lessonId: string): PupilLessonFact | undefined => {
 		const pupil = pupils.get(pupilId);
-		const lesson = lessons.get(lessonId);
-		if (!pupil || !lesson) return undefined;
-		const key = `${pupilId}:${lessonId}`;
-		let fact = pairs.get(key);
+		const ofLesson = pairs.get(lessonId);
+		if (!pupil || !ofLesson) return undefined;
+		let fact = ofLesson.get(pupilId);
 		if (!fact) {
 			fact = {
 				pupilId,
 				classId: pupil.classId,
 				schoolId: pupil.schoolId,
 				lessonId,
-				scored: lesson.questions.filter((q) => q.scored).length,
+				scored: scoredCount.get(lessonId)!,
 				present: false,
 				marks: 0,
 				presentMarks: 0,
@@ -300,7 +393,7 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 				gainBefore: 0,
 				gainAfter: 0
 			};
-			pairs.set(key, fact);
+			ofLesson.set(pupilId, fact);
 		}
 		return fact;
 	};
@@ -313,7 +406,10 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 			present.push({ sessionId: a.session_id, pupilId: a.pupil_id });
 		}
 	}
+	let expires: string | null = null;
 	const sessions: SessionFact[] = sessionRows.map((s) => {
+		if (s.mode === 'self' && s.status === 'lobby' && s.closes_at && s.closes_at > now)
+			expires = expires === null || s.closes_at < expires ? s.closes_at : expires;
 		const ended =
 			s.status === 'ended' || (s.mode === 'self' && !!s.closes_at && s.closes_at <= now);
 		const status = ended ? 'ended' : s.status;
@@ -343,23 +439,19 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 		if (fact) fact.reachedEnd = true;
 	}
 	for (const x of answers) {
-		const fact = pair(x.pupil_id, x.lesson_id);
+		const fact = pair(x.pupilId, x.lessonId);
 		if (!fact) continue;
-		fact.answered = Number(x.answered);
-		fact.correct = Number(x.correct ?? 0);
-	}
-	for (const g of gains) {
-		const fact = pair(g.pupil_id, g.lesson_id);
-		if (!fact) continue;
-		fact.gainPairs = Number(g.pairs);
-		fact.gainBefore = Number(g.before ?? 0);
-		fact.gainAfter = Number(g.after ?? 0);
+		fact.answered += x.answered;
+		fact.correct += x.correct;
+		fact.gainPairs += x.gainPairs;
+		fact.gainBefore += x.gainBefore;
+		fact.gainAfter += x.gainAfter;
 	}
 	for (const p of paper) {
 		const fact = pair(p.pupil_id, p.lesson_id);
 		if (fact) fact.paper = true;
 	}
-	const base = { pupils, sessions, pairs, present, lessons };
+	const base = { pupils, sessions, pairs, present, lessons, expires };
 	return { ...base, index: buildIndex(base) };
 }
 
@@ -725,10 +817,74 @@ export function isoWeek(iso: string): string {
 	return `${year}-W${String(week).padStart(2, '0')}`;
 }
 
+// The dashboard reads every answer of the year, and coordinators ask for it again and
+// again (pages, filters, the CSV) with nothing changed in between. The last few dashboards
+// are kept per filter and lesson set, each valid only while the database is exactly as it
+// was when it was worked out: any write at all, by any module or process, makes the next
+// request recompute from the tables. So a new answer or attendance mark shows at once.
+
+interface Memo {
+	handle: Handle;
+	version: string;
+	/** A self-paced session still in the lobby reads as ended from its closing time. */
+	expires: string | null;
+	value: BoroughDashboard;
+}
+
+const MEMO_SIZE = 16;
+const memo = new Map<string, Memo>();
+const lessonKeys = new WeakMap<Lesson, number>();
+let lessonKeyCount = 0;
+function memoKey(filter: ReportFilter, lessons: Lesson[]): string {
+	const ids = lessons.map((l) => {
+		let id = lessonKeys.get(l);
+		if (id === undefined) lessonKeys.set(l, (id = ++lessonKeyCount));
+		return id;
+	});
+	const { academicYear, from, to, lessonId } = filter;
+	return JSON.stringify([academicYear ?? '', from ?? '', to ?? '', lessonId ?? '', ids]);
+}
+
 export async function boroughDashboard(
 	filter: ReportFilter = {},
 	lessons: Lesson[] = getLibrary().lessons
 ): Promise<BoroughDashboard> {
+	const handle = getHandle();
+	const key = memoKey(filter, lessons);
+	// Read before working: a write that lands meanwhile leaves the memo already stale.
+	const version = dataVersion(handle);
+	const kept = memo.get(key);
+	if (
+		kept &&
+		kept.handle === handle &&
+		kept.version === version &&
+		(kept.expires === null || nowIso() < kept.expires)
+	) {
+		return { ...kept.value, filter };
+	}
+	// Frozen, so that no caller can change what the next one is given; handing out the
+	// same object keeps a repeat request as cheap for 600 schools as for 6.
+	const worked = await workOutDashboard(filter, lessons);
+	// The caller's own filter object stays theirs, unfrozen.
+	const value = deepFreeze({ ...worked.value, filter: { ...filter } });
+	memo.delete(key);
+	memo.set(key, { handle, version, expires: worked.expires, value });
+	if (memo.size > MEMO_SIZE) memo.delete(memo.keys().next().value!);
+	return { ...value, filter };
+}
+
+function deepFreeze<T>(value: T): T {
+	if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+		for (const inner of Object.values(value)) deepFreeze(inner);
+		Object.freeze(value);
+	}
+	return value;
+}
+
+async function workOutDashboard(
+	filter: ReportFilter,
+	lessons: Lesson[]
+): Promise<{ value: BoroughDashboard; expires: string | null }> {
 	const db = getDb();
 	const [settings, schools, facts] = await Promise.all([
 		db.selectFrom('borough_settings').select('pupil_target').executeTakeFirst(),
@@ -791,7 +947,7 @@ export async function boroughDashboard(
 		.map(([week, w]) => ({ week, sessions: w.sessions, pupilsReached: w.pupils.size }));
 
 	const totals = figures(facts, { all: true });
-	return {
+	const value: BoroughDashboard = {
 		legend: LEGEND,
 		filter,
 		pupilTarget: settings?.pupil_target ?? null,
@@ -806,4 +962,5 @@ export async function boroughDashboard(
 		})),
 		byWeek
 	};
+	return { value, expires: facts.expires };
 }

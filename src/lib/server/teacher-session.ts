@@ -7,6 +7,7 @@ import { STRAND_NAMES, type PupilStep } from '../lesson-view';
 import { answeredBy, tallyAnswers } from './answers';
 import type { StaffPrincipal } from './auth/session';
 import { getClass } from './classes';
+import { getDb } from './db';
 import type { AttendanceStatus, Phase } from './db/schema';
 import {
 	listSessionsForClass,
@@ -26,6 +27,7 @@ import {
 	type AttendanceRow,
 	type CompletionState
 } from './progress';
+import { classReport } from './reports';
 
 /** What every session page's load depends on, so that live events can re-run it. */
 export const LIVE_DEPENDENCY = 'session:live';
@@ -222,6 +224,13 @@ export function startSessionSchema(now = new Date()) {
 
 export type StartSessionForm = z.infer<ReturnType<typeof startSessionSchema>>;
 
+async function assertClassTakesLessons(classId: number): Promise<void> {
+	const cls = await getClass(classId);
+	if (!cls) throw new SessionRefused('There is no such class.');
+	if (cls.archived)
+		throw new SessionRefused('This class is archived. Restore it before starting a lesson.');
+}
+
 /** Starts a session from the checked form; throws SessionRefused with a message to show. */
 export async function startClassSession(
 	staff: StaffPrincipal,
@@ -229,10 +238,7 @@ export async function startClassSession(
 	form: StartSessionForm,
 	now = new Date()
 ): Promise<number> {
-	const cls = await getClass(classId);
-	if (!cls) throw new SessionRefused('There is no such class.');
-	if (cls.archived)
-		throw new SessionRefused('This class is archived. Restore it before starting a lesson.');
+	await assertClassTakesLessons(classId);
 	// "One live session per class" is held by startSession's transaction and a unique index.
 	return startSession(
 		{
@@ -244,6 +250,65 @@ export async function startClassSession(
 		staff,
 		now
 	);
+}
+
+/**
+ * A self-paced catch-up for exactly the pupils of the class report's catch-up list for
+ * this lesson (worked out here, never taken from the form), open for a week. The teacher
+ * has delivered the lesson to the class already, so its safeguarding note was read then.
+ * Pressing the button twice opens the same session, not a second one.
+ */
+export async function startCatchUp(
+	staff: StaffPrincipal,
+	classId: number,
+	lessonId: string,
+	now = new Date()
+): Promise<number> {
+	await assertClassTakesLessons(classId);
+	const lessons = getLibrary().lessons;
+	if (!lessons.some((l) => l.id === lessonId))
+		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
+	const report = await classReport(classId, lessons);
+	const missed = report.catchUp.find((c) => c.lessonId === lessonId);
+	if (!missed || missed.pupils.length === 0)
+		throw new SessionRefused('Everyone in the class has now done this lesson.');
+	const pupilIds = missed.pupils.map((p) => p.pupilId).sort((a, b) => a - b);
+	const open = await openCatchUpFor(classId, lessonId, pupilIds, now);
+	if (open !== undefined) return open;
+	return startSession(
+		{ classId, lessonId, mode: 'self', openUntil: addDays(londonDay(now), 7), pupilIds },
+		staff,
+		now
+	);
+}
+
+async function openCatchUpFor(
+	classId: number,
+	lessonId: string,
+	pupilIds: number[],
+	now: Date
+): Promise<number | undefined> {
+	const db = getDb();
+	const sessions = await db
+		.selectFrom('class_sessions')
+		.select('id')
+		.where('class_id', '=', classId)
+		.where('lesson_id', '=', lessonId)
+		.where('mode', '=', 'self')
+		.where('audience', '=', 'some')
+		.where('status', '<>', 'ended')
+		.where('closes_at', '>', now.toISOString())
+		.execute();
+	for (const session of sessions) {
+		const audience = await db
+			.selectFrom('class_session_pupils')
+			.select('pupil_id')
+			.where('session_id', '=', session.id)
+			.orderBy('pupil_id')
+			.execute();
+		if (audience.map((a) => a.pupil_id).join() === pupilIds.join()) return session.id;
+	}
+	return undefined;
 }
 
 // ——— the class's sessions ———

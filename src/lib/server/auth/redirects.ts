@@ -2,7 +2,7 @@
 import type { Role } from '../db/schema';
 
 export function homeFor(role: Role): string {
-	return role === 'coordinator' ? '/borough/schools' : '/classes';
+	return role === 'coordinator' ? '/borough/report' : '/classes';
 }
 
 /** Only same-site paths: never `//evil.example` or `https://…` (open redirects). */

@@ -95,3 +95,21 @@ export async function closeDatabase(): Promise<void> {
 export function nowIso(): string {
 	return new Date().toISOString();
 }
+
+const changeCounters = new WeakMap<Handle, () => unknown>();
+
+/**
+ * Changes whenever anything is written: SQLite's count of rows this connection changed,
+ * with its counter of commits by other connections (a backup, a migration). Exact and
+ * nearly free; it reads the driver directly because no portable SQL says "has anything
+ * changed". On PostgreSQL this becomes a version row or the transaction id horizon.
+ */
+export function dataVersion(handle: Handle): string {
+	let changes = changeCounters.get(handle);
+	if (!changes) {
+		const statement = handle.sqlite.prepare('select total_changes()').pluck();
+		changes = () => statement.get();
+		changeCounters.set(handle, changes);
+	}
+	return `${String(handle.sqlite.pragma('data_version', { simple: true }))}:${String(changes())}`;
+}

@@ -5,10 +5,12 @@ import * as m001 from './001-initial';
 import * as m002 from './002-staff-invitations';
 import * as m003 from './003-session-audience';
 import * as m004 from './004-one-live-session';
+import * as m005 from './005-answer-facts-index';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
 	'002-staff-invitations': m002,
 	'003-session-audience': m003,
-	'004-one-live-session': m004
+	'004-one-live-session': m004,
+	'005-answer-facts-index': m005
 };

@@ -1,80 +1,57 @@
 // A teacher's report on one class: who has done which lesson, who needs to catch up, and
-// what the class understood. Every rate arrives already passed through disclosure.ts.
+// what the class understood. Every rate arrives already passed through disclosure.ts, and
+// the tables are the ones the CSV writes.
+import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { assertCanSeeClass, parseId } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
+import { SessionRefused } from '$lib/server/deliveries';
+import { failWith, parseForm } from '$lib/server/forms';
 import { getLibrary } from '$lib/server/lessons';
-import { classReport } from '$lib/server/reports';
-import { formatWhen } from '$lib/server/teacher-session';
+import { loadClassReportTables } from '$lib/server/report-exports';
+import { anyHidden } from '$lib/server/report-tables';
+import { LEGEND } from '$lib/server/disclosure';
+import { startCatchUp } from '$lib/server/teacher-session';
 import { cellText } from './view';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const staff = requireStaff(event, 'teacher', 'lead');
 	const classId = parseId(event.params.id);
 	await assertCanSeeClass(staff, classId);
 	const lessons = getLibrary().lessons;
-	const report = await classReport(classId, lessons);
-	const byId = new Map(lessons.map((l) => [l.id, l]));
-	const title = (lessonId: string) => byId.get(lessonId)?.title ?? lessonId;
-
-	const sessions = report.sessions.map((s) => {
-		const lesson = byId.get(s.lessonId);
-		const numberOf = new Map(lesson?.questions.map((q, i) => [q.id, i + 1]));
-		return {
-			id: s.sessionId,
-			lessonTitle: title(s.lessonId),
-			when: formatWhen(s.createdAt),
-			present: s.present,
-			absent: s.absent,
-			unmarked: s.unmarked,
-			questions: s.questions.map((q) => ({
-				key: `${q.phase}:${q.questionId}`,
-				number: numberOf.get(q.questionId) ?? 0,
-				promptHtml: lesson?.questions.find((x) => x.id === q.questionId)?.promptHtml ?? '',
-				phase: q.phase === 'pre' ? 'Before the lesson' : 'In the lesson',
-				answers: q.answers,
-				correct: q.correctRate?.display ?? 'Poll (no right answer)',
-				suppressed: q.correctRate?.suppressed ?? false,
-				spread: q.spread
-					? q.spread.map((o) => `${o.count} chose “${o.option}”`).join(', ')
-					: q.answers > 0
-						? '[c]'
-						: '–',
-				misconception: q.misconception
-					? `${q.misconception.options.map((o) => `“${o}”`).join(' and ')} (${q.misconception.count})`
-					: null
-			}))
-		};
-	});
-
-	const gain = report.gain.map((g) => ({
-		lessonId: g.lessonId,
-		title: title(g.lessonId),
-		before: g.gain.before.display,
-		after: g.gain.after.display,
-		change: g.gain.change.display,
-		pupils: g.gain.pupils
-	}));
-
-	const anySuppressed =
-		report.gain.some((g) => g.gain.before.suppressed || g.gain.after.suppressed) ||
-		sessions.some((s) => s.questions.some((q) => q.suppressed || q.spread === '[c]'));
-
+	const { className, tables, report } = await loadClassReportTables(classId, lessons, cellText);
+	const title = new Map(lessons.map((l) => [l.id, l.title]));
 	return {
-		cls: { id: report.classId, name: report.className },
-		lessons: report.lessons,
-		grid: report.grid.map((row) => ({
-			pupilId: row.pupilId,
-			name: row.name,
-			cells: report.lessons.map((l) => cellText(row.lessons[l.id]))
-		})),
+		cls: { id: classId, name: className },
+		tables,
 		catchUp: report.catchUp.map((c) => ({
 			lessonId: c.lessonId,
-			title: title(c.lessonId),
+			title: title.get(c.lessonId) ?? c.lessonId,
 			names: c.pupils.map((p) => p.name)
 		})),
-		gain,
-		sessions,
-		legend: anySuppressed ? report.legend : null
+		legend: anyHidden(tables) ? LEGEND : null
 	};
+};
+
+const CatchUp = z.object({
+	lessonId: z.string().trim().min(1, 'Choose a lesson.').max(60, 'Choose a lesson.')
+});
+
+export const actions: Actions = {
+	catchUp: async (event) => {
+		const staff = requireStaff(event, 'teacher', 'lead');
+		const classId = parseId(event.params.id);
+		await assertCanSeeClass(staff, classId);
+		const parsed = parseForm(CatchUp, await event.request.formData());
+		if (!parsed.ok) return parsed.failure;
+		let sessionId: number;
+		try {
+			sessionId = await startCatchUp(staff, classId, parsed.data.lessonId);
+		} catch (caught) {
+			if (caught instanceof SessionRefused) return failWith(caught.message);
+			throw caught;
+		}
+		redirect(303, `/sessions/${sessionId}`);
+	}
 };

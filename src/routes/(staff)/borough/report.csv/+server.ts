@@ -1,0 +1,23 @@
+// The borough report as a spreadsheet: the same tables as the dashboard, with its filter.
+// Every download is written to the audit log.
+import { recordAudit } from '$lib/server/audit';
+import { requireStaff } from '$lib/server/auth/guards';
+import { csvFileName } from '$lib/server/csv';
+import { getLibrary } from '$lib/server/lessons';
+import { boroughCsv, csvResponse, parseReportFilter } from '$lib/server/report-exports';
+import type { RequestHandler } from './$types';
+
+export const GET: RequestHandler = async (event) => {
+	const staff = requireStaff(event, 'coordinator');
+	const lessons = getLibrary().lessons;
+	const { filter } = parseReportFilter(event.url.searchParams, lessons);
+	const csv = await boroughCsv(filter, lessons);
+	await recordAudit({
+		actor: { type: 'staff', id: staff.id, schoolId: staff.schoolId },
+		action: 'report.exported',
+		schoolId: null,
+		target: { type: 'borough', id: 'borough' },
+		detail: { ...filter }
+	});
+	return csvResponse(csv, csvFileName('borough', new Date()));
+};

@@ -1,0 +1,32 @@
+// The council's dashboard: borough totals, schools and lessons side by side, and weeks.
+// Coordinators see aggregates only: the page data holds tables of counts and disclosed
+// rates, never a pupil's name or id.
+import { requireStaff } from '$lib/server/auth/guards';
+import { getLibrary } from '$lib/server/lessons';
+import {
+	academicYearsOnRecord,
+	describeFilter,
+	loadBoroughReport,
+	parseReportFilter
+} from '$lib/server/report-exports';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event, 'coordinator');
+	const lessons = getLibrary().lessons;
+	const parsed = parseReportFilter(event.url.searchParams, lessons);
+	const report = await loadBoroughReport(parsed.filter, lessons);
+	const d = report.dashboard;
+	return {
+		filter: { form: parsed.form, errors: parsed.errors, query: parsed.query },
+		filterText: describeFilter(parsed.filter, lessons),
+		years: await academicYearsOnRecord(),
+		lessons: lessons.map((l) => ({ id: l.id, title: l.title })),
+		totals: report.tables[0],
+		tables: report.tables.slice(1),
+		charts: report.charts,
+		legend: report.legend,
+		target: d.pupilTarget,
+		schools: { takingPart: d.schoolsTakingPart, registered: d.schoolsRegistered }
+	};
+};

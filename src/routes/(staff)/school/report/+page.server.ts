@@ -1,0 +1,32 @@
+// A school lead's view: every class of the school side by side, and the school's totals.
+// Class names appear (they are the lead's own classes); pupils' names do not.
+import { error } from '@sveltejs/kit';
+import { canSeeSchoolAggregates } from '$lib/server/access';
+import { requireStaff } from '$lib/server/auth/guards';
+import { getLibrary } from '$lib/server/lessons';
+import {
+	academicYearsOnRecord,
+	describeFilter,
+	loadSchoolReport,
+	parseReportFilter
+} from '$lib/server/report-exports';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	const staff = requireStaff(event, 'lead');
+	const schoolId = staff.schoolId;
+	if (schoolId === null || !canSeeSchoolAggregates(staff, schoolId)) error(404, 'Not found');
+	const lessons = getLibrary().lessons;
+	const parsed = parseReportFilter(event.url.searchParams, lessons);
+	const report = await loadSchoolReport(schoolId, parsed.filter, lessons);
+	return {
+		name: report.name,
+		filter: { form: parsed.form, errors: parsed.errors, query: parsed.query },
+		filterText: describeFilter(parsed.filter, lessons),
+		years: await academicYearsOnRecord(),
+		lessons: lessons.map((l) => ({ id: l.id, title: l.title })),
+		tables: report.tables,
+		charts: report.charts,
+		legend: report.legend
+	};
+};

@@ -1,0 +1,96 @@
+// A catch-up from the class report: a self-paced session for exactly the pupils who missed
+// a lesson the class has had, opened once however often the button is pressed.
+import { describe, expect, it } from 'vitest';
+import { endSession, getSession, SessionRefused } from '../../src/lib/server/deliveries';
+import { getLibrary } from '../../src/lib/server/lessons';
+import { joinSession } from '../../src/lib/server/progress';
+import { classReport } from '../../src/lib/server/reports';
+import { startCatchUp, startClassSession } from '../../src/lib/server/teacher-session';
+import { staffPrincipal, useTestDatabase } from './context';
+
+const ctx = useTestDatabase();
+const lesson = getLibrary().lessons[0];
+const NOW = new Date('2026-11-24T10:00:00Z');
+
+async function classWithALesson() {
+	const schoolId = await ctx.newSchool();
+	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+	const classId = await ctx.newClass({ schoolId, teacherId, name: 'Willow' });
+	const pupils: number[] = [];
+	for (const firstName of ['Amira', 'Leo', 'Mia', 'Zara'])
+		pupils.push(await ctx.newPupil({ classId, firstName, lastInitial: 'K' }));
+	const teacher = staffPrincipal(teacherId, 'teacher', schoolId);
+	// Amira and Leo were there; Mia and Zara were not.
+	const sessionId = await startClassSession(teacher, classId, {
+		lessonId: lesson.id,
+		mode: 'live',
+		openUntil: ''
+	});
+	const session = (await getSession(sessionId))!;
+	await joinSession(session, pupils[0]);
+	await joinSession(session, pupils[1]);
+	await endSession(session, teacher);
+	return { classId, pupils, teacher };
+}
+
+async function audienceOf(sessionId: number) {
+	return (
+		await ctx.handle.db
+			.selectFrom('class_session_pupils')
+			.select('pupil_id')
+			.where('session_id', '=', sessionId)
+			.orderBy('pupil_id')
+			.execute()
+	).map((r) => r.pupil_id);
+}
+
+describe('startCatchUp', () => {
+	it('opens a self-paced session for exactly the pupils who missed the lesson, for a week', async () => {
+		const { classId, pupils, teacher } = await classWithALesson();
+		const id = await startCatchUp(teacher, classId, lesson.id, NOW);
+		const session = (await getSession(id, NOW))!;
+		expect(session.mode).toBe('self');
+		expect(session.lessonId).toBe(lesson.id);
+		expect(session.closesAt).toBe('2026-12-01T23:59:59.000Z');
+		expect(await audienceOf(id)).toEqual([pupils[2], pupils[3]]);
+	});
+
+	it('opens the same session when the button is pressed twice', async () => {
+		const { classId, teacher } = await classWithALesson();
+		const first = await startCatchUp(teacher, classId, lesson.id, NOW);
+		const again = await startCatchUp(teacher, classId, lesson.id, NOW);
+		expect(again).toBe(first);
+		const count = await ctx.handle.db
+			.selectFrom('class_sessions')
+			.select((eb) => eb.fn.countAll<number>().as('n'))
+			.where('class_id', '=', classId)
+			.executeTakeFirstOrThrow();
+		expect(Number(count.n)).toBe(2);
+	});
+
+	it('takes the pupils off the catch-up list once they have been to it, and then refuses', async () => {
+		const { classId, pupils, teacher } = await classWithALesson();
+		const id = await startCatchUp(teacher, classId, lesson.id, NOW);
+		const catchUp = (await getSession(id, NOW))!;
+		await joinSession(catchUp, pupils[2]);
+		let report = await classReport(classId, getLibrary().lessons);
+		expect(
+			report.catchUp.find((c) => c.lessonId === lesson.id)!.pupils.map((p) => p.pupilId)
+		).toEqual([pupils[3]]);
+		// Zara still needs it: a new catch-up just for her.
+		const second = await startCatchUp(teacher, classId, lesson.id, NOW);
+		expect(second).not.toBe(id);
+		expect(await audienceOf(second)).toEqual([pupils[3]]);
+		await joinSession((await getSession(second, NOW))!, pupils[3]);
+		report = await classReport(classId, getLibrary().lessons);
+		expect(report.catchUp).toEqual([]);
+		await expect(startCatchUp(teacher, classId, lesson.id, NOW)).rejects.toThrow(SessionRefused);
+	});
+
+	it('refuses a lesson that is not in the library', async () => {
+		const { classId, teacher } = await classWithALesson();
+		await expect(startCatchUp(teacher, classId, 'no-such-lesson', NOW)).rejects.toThrow(
+			'That lesson is not in the library'
+		);
+	});
+});

@@ -1,0 +1,195 @@
+// The borough dashboard is remembered between requests: these tests prove that any
+// change to what it counts shows on the very next request, through the app's own write
+// paths (group-committed answers, joining, attendance, paper) and through plain SQL.
+import { describe, expect, it } from 'vitest';
+import { submitAnswer } from '../../src/lib/server/answers';
+import type { StaffPrincipal } from '../../src/lib/server/auth/session';
+import { getSession, setLiveStep, startSession } from '../../src/lib/server/deliveries';
+import { getLibrary, type Lesson } from '../../src/lib/server/lessons';
+import {
+	joinSession,
+	markAttendance,
+	markPaperCompletion,
+	recordStep
+} from '../../src/lib/server/progress';
+import { boroughDashboard } from '../../src/lib/server/reports';
+import { useTestDatabase } from './context';
+
+const ctx = useTestDatabase();
+const lesson = getLibrary().lessons[0];
+const scored = lesson.questions.filter((q) => q.scored);
+const right = (q: Lesson['questions'][number]) =>
+	q.options.flatMap((o, i) => (o.correct ? [i] : []));
+
+let n = 0;
+const clientId = () => `memo-${++n}-${Math.random().toString(36).slice(2, 10)}`;
+
+/** A class of eight in a running live session of the first lesson; nobody has joined. */
+async function setUp() {
+	const schoolId = await ctx.newSchool({ name: 'Memo Primary' });
+	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+	const classId = await ctx.newClass({ schoolId, teacherId });
+	const pupils: number[] = [];
+	for (let i = 0; i < 8; i++) pupils.push(await ctx.newPupil({ classId }));
+	const teacher: StaffPrincipal = {
+		kind: 'staff',
+		id: teacherId,
+		email: 't@x.test',
+		displayName: 'T',
+		role: 'teacher',
+		schoolId,
+		sessionId: ''
+	};
+	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+	await setLiveStep((await getSession(sessionId))!, 0);
+	const session = (await getSession(sessionId))!;
+	return { schoolId, classId, pupils, teacher, session };
+}
+
+async function dashboard() {
+	return boroughDashboard({}, getLibrary().lessons);
+}
+
+describe('the remembered borough dashboard', () => {
+	it('shows a pupil who joins a session on the very next request', async () => {
+		const { pupils, session } = await setUp();
+		expect((await dashboard()).totals.reached).toBe(0);
+		expect((await dashboard()).totals.reached).toBe(0);
+		await joinSession(session, pupils[0]);
+		expect((await dashboard()).totals.reached).toBe(1);
+		await joinSession(session, pupils[1]);
+		expect((await dashboard()).totals.reached).toBe(2);
+	});
+
+	it('shows new answers, sent together and committed as one group, at once', async () => {
+		const { classId, pupils, session } = await setUp();
+		for (const id of pupils) await joinSession(session, id);
+		const before = await dashboard();
+		expect(before.totals.averageScore.display).toBe('–');
+		// Every pupil answers the first scored question right, all at the same moment.
+		const results = await Promise.all(
+			pupils.map((id) =>
+				submitAnswer({
+					pupil: { id, classId },
+					sessionId: session.id,
+					clientId: clientId(),
+					questionId: scored[0].id,
+					phase: 'main',
+					selected: right(scored[0])
+				})
+			)
+		);
+		expect(results.every((r) => r.ok && r.created)).toBe(true);
+		const after = await dashboard();
+		expect(after.totals.averageScore.value).toBeCloseTo(1 / scored.length);
+		// One pupil gets the second one wrong: the average moves at once.
+		await submitAnswer({
+			pupil: { id: pupils[0], classId },
+			sessionId: session.id,
+			clientId: clientId(),
+			questionId: scored[1].id,
+			phase: 'main',
+			selected: scored[1].options.flatMap((o, i) => (o.correct ? [] : [i])).slice(0, 1)
+		});
+		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(1 / scored.length);
+		await submitAnswer({
+			pupil: { id: pupils[1], classId },
+			sessionId: session.id,
+			clientId: clientId(),
+			questionId: scored[1].id,
+			phase: 'main',
+			selected: right(scored[1])
+		});
+		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(
+			(8 + 1) / (8 * scored.length)
+		);
+	});
+
+	it('shows an attendance mark changed by the teacher at once', async () => {
+		const { pupils, session, teacher } = await setUp();
+		for (const id of pupils) await joinSession(session, id);
+		expect((await dashboard()).totals.attendance.display).toBe('100%');
+		await markAttendance(session, [{ pupilId: pupils[0], status: 'absent' }], teacher);
+		const d = await dashboard();
+		expect(d.totals.attendance.display).toBe('88%'); // 7 of 8
+		expect(d.totals.reached).toBe(7);
+	});
+
+	it('shows completion as pupils reach the end, and paper completions, at once', async () => {
+		const { pupils, session, teacher } = await setUp();
+		for (const id of pupils.slice(0, 7)) await joinSession(session, id);
+		expect((await dashboard()).totals.completion.display).toBe('0%');
+		await markPaperCompletion([pupils[7]], lesson.id, true, teacher);
+		expect((await dashboard()).totals.completion.display).toBe('13%'); // 1 of 8
+		// Reaching the end is not enough without every scored answer, so nothing moves…
+		await recordStep(session, lesson, pupils[0], lesson.steps.length - 1);
+		expect((await dashboard()).totals.completion.display).toBe('13%');
+		// …until the last scored answer is in.
+		for (const q of scored)
+			await submitAnswer({
+				pupil: { id: pupils[0], classId: session.classId },
+				sessionId: session.id,
+				clientId: clientId(),
+				questionId: q.id,
+				phase: 'main',
+				selected: right(q)
+			});
+		expect((await dashboard()).totals.completion.display).toBe('25%'); // 2 of 8
+	});
+
+	it('sees a change written with plain SQL, outside the app’s modules', async () => {
+		const { pupils, session } = await setUp();
+		for (const id of pupils) await joinSession(session, id);
+		expect((await dashboard()).totals.reached).toBe(8);
+		await ctx.handle.db
+			.updateTable('attendance')
+			.set({ status: 'absent' })
+			.where('pupil_id', '=', pupils[3])
+			.execute();
+		expect((await dashboard()).totals.reached).toBe(7);
+		await ctx.handle.db.updateTable('schools').set({ name: 'Renamed Primary' }).execute();
+		expect((await dashboard()).bySchool.map((s) => s.name)).toEqual(['Renamed Primary']);
+	});
+
+	it('counts by the lesson file as it is now, even with nothing written in between', async () => {
+		const { classId, pupils, session } = await setUp();
+		for (const id of pupils) await joinSession(session, id);
+		for (const id of pupils)
+			await submitAnswer({
+				pupil: { id, classId },
+				sessionId: session.id,
+				clientId: clientId(),
+				questionId: scored[0].id,
+				phase: 'main',
+				selected: right(scored[0])
+			});
+		const now = await dashboard();
+		expect(now.totals.averageScore.value).toBeCloseTo(1 / scored.length);
+		// The same lesson with its first scored question taken out of the file.
+		const edited = { ...lesson, questions: lesson.questions.filter((q) => q !== scored[0]) };
+		const lessons = getLibrary().lessons.map((l) => (l === lesson ? edited : l));
+		const after = await boroughDashboard({}, lessons);
+		expect(after.totals.averageScore.display).toBe('–');
+		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(1 / scored.length);
+	});
+
+	it('cannot be changed by one caller for the next, and gives each its own filter', async () => {
+		await setUp();
+		const first = await dashboard();
+		expect(() => {
+			first.bySchool[0].name = 'Changed by a caller';
+		}).toThrow(TypeError);
+		expect(() => {
+			first.totals.reached = 999;
+		}).toThrow(TypeError);
+		const second = await dashboard();
+		expect(second.bySchool[0].name).toBe('Memo Primary');
+		expect(second.totals.reached).toBe(0);
+		const filter = { to: '2099-12-31' };
+		expect((await boroughDashboard(filter, getLibrary().lessons)).filter).toBe(filter);
+		const again = { to: '2099-12-31' };
+		expect((await boroughDashboard(again, getLibrary().lessons)).filter).toBe(again);
+		// The filters stay the callers' own to change.
+		expect(Object.isFrozen(filter) || Object.isFrozen(again)).toBe(false);
+	});
+});
