@@ -20,6 +20,7 @@ import {
 	type Handle
 } from '../src/lib/server/db';
 import { getLibrary } from '../src/lib/server/lessons';
+import { boroughCsv } from '../src/lib/server/report-exports';
 import { boroughDashboard, classReport, type ReportFilter } from '../src/lib/server/reports';
 import { buildBorough } from './bench/borough';
 import { deliverProgramme } from './bench/programme';
@@ -51,45 +52,6 @@ async function time(fn: () => Promise<unknown>): Promise<number> {
 }
 
 type CsvExport = (filter?: ReportFilter) => Promise<string>;
-
-/**
- * The lead's `boroughCsv` when report-exports.ts exists; until then a stand-in that
- * builds the same kind of file from the dashboard, so the number is comparable.
- */
-async function csvExport(): Promise<{ fn: CsvExport; real: boolean }> {
-	const file = path.resolve(import.meta.dirname, '../src/lib/server/report-exports.ts');
-	if (fs.existsSync(file)) {
-		const mod = (await import(file)) as { boroughCsv?: CsvExport };
-		if (typeof mod.boroughCsv === 'function') return { fn: mod.boroughCsv, real: true };
-	}
-	const cell = (v: unknown) => `"${String(v ?? '').replaceAll('"', '""')}"`;
-	const fn: CsvExport = async (filter = {}) => {
-		const d = await boroughDashboard(filter);
-		const rows = [
-			['school', 'reached', 'sessions', 'attendance', 'completion', 'average score', 'gain'],
-			...d.bySchool.map((s) => [
-				s.name,
-				s.reached.display,
-				s.sessionsDelivered,
-				s.attendance.display,
-				s.completion.display,
-				s.averageScore.display,
-				s.gain.change.display
-			]),
-			...d.byLesson.map((l) => [
-				l.title,
-				l.reached,
-				l.sessionsDelivered,
-				l.attendance.display,
-				l.completion.display,
-				l.averageScore.display,
-				l.gain.change.display
-			])
-		];
-		return rows.map((r) => r.map(cell).join(',')).join('\r\n') + '\r\n';
-	};
-	return { fn, real: false };
-}
 
 /** A write that every report depends on, changing nothing: the next request is cold. */
 function touch(handle: Handle): void {
@@ -197,21 +159,18 @@ async function measureScale(scale: number, csv: CsvExport): Promise<ScaleResult>
 
 async function main() {
 	const out = arg('--out');
-	const csv = await csvExport();
 	console.log(
-		`Reports benchmark: medians of ${WARM_RUNS} repeat, ${COLD_RUNS} cold and ${RUNS} class-report runs; CSV by ${
-			csv.real ? 'boroughCsv (report-exports.ts)' : 'a stand-in built from the dashboard'
-		}`
+		`Reports benchmark: medians of ${WARM_RUNS} repeat, ${COLD_RUNS} cold and ${RUNS} class-report runs; CSV by boroughCsv (report-exports.ts)`
 	);
 	const scales: ScaleResult[] = [];
-	for (const scale of SCALES) scales.push(await measureScale(scale, csv.fn));
+	for (const scale of SCALES) scales.push(await measureScale(scale, boroughCsv));
 	const ratio = (key: 'dashboard_ms' | 'dashboard_cold_ms') =>
 		scales.length < 2 ? null : Math.round((scales[1][key] / scales[0][key]) * 100) / 100;
 	const report = {
 		at: new Date().toISOString(),
 		node: process.version,
 		cpus: os.cpus().length,
-		csv_source: csv.real ? 'boroughCsv' : 'stand-in',
+		csv_source: 'boroughCsv',
 		measures: {
 			dashboard_ms:
 				'boroughDashboard({}) asked again with nothing written in between: the memo answers',

@@ -1,5 +1,5 @@
-// Request pipeline: security headers on every response, then (from Step 3) who is
-// asking. Access itself is decided in each route through $lib/server/access.
+// Request pipeline: security headers on every response, then who is asking. Access
+// itself is decided in each route through $lib/server/access.
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';

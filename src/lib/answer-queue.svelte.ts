@@ -3,7 +3,7 @@
 // connection, a closed tab or a Wi-Fi cut loses nothing and a resend is stored once.
 // Only ids and option numbers are kept on the device: never a name.
 import { SvelteMap } from 'svelte/reactivity';
-import type { AnswerFeedback } from './lesson-view';
+import { CLIENT_ID, type AnswerFeedback } from './lesson-view';
 
 export type Phase = 'pre' | 'main';
 
@@ -259,7 +259,7 @@ function isPending(value: unknown): value is PendingAnswer {
 	return (
 		!!v &&
 		typeof v.clientId === 'string' &&
-		/^[A-Za-z0-9_-]{8,64}$/.test(v.clientId) &&
+		CLIENT_ID.test(v.clientId) &&
 		typeof v.questionId === 'string' &&
 		(v.phase === 'pre' || v.phase === 'main') &&
 		Array.isArray(v.selected) &&

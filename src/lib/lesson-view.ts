@@ -20,6 +20,9 @@ export interface PupilStep {
 	blocks: PupilBlock[];
 }
 
+/** An answer's id, made once on the pupil's device: checked there and on the server. */
+export const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
+
 /** Sent to a pupil only after they answered: their choice, and the key. */
 export interface AnswerFeedback {
 	selected: number[];
@@ -28,6 +31,15 @@ export interface AnswerFeedback {
 	correctIndexes: number[];
 	feedbackHtml: string[];
 	explainHtml?: string;
+}
+
+/** What every device in a live session may know: no names, no answers. */
+export interface LiveState {
+	sessionId: number;
+	status: 'lobby' | 'running' | 'ended';
+	currentStep: number;
+	stepCount: number;
+	revealedQuestion: string | null;
 }
 
 export const STRAND_NAMES: Record<string, string> = {

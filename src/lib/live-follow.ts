@@ -3,17 +3,10 @@
 // a network drop; when the server refused or restarted (the stream is closed for good)
 // this opens a new one a little later, so a device never stays stuck on an old step.
 
-/** What the stream says about a session: the same shape as the server's LiveState. */
-export interface LiveStateMessage {
-	sessionId: number;
-	status: 'lobby' | 'running' | 'ended';
-	currentStep: number;
-	stepCount: number;
-	revealedQuestion: string | null;
-}
+import type { LiveState } from './lesson-view';
 
 export interface FollowHandlers {
-	onState: (state: LiveStateMessage) => void;
+	onState: (state: LiveState) => void;
 	/** True when connected, false while reconnecting. */
 	onConnection?: (connected: boolean) => void;
 	/** The server refused or went away: a good moment to reload the page's data. */

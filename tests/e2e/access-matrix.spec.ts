@@ -54,7 +54,8 @@ function readRoutes(dir = 'src/routes', prefix = ''): Route[] {
 		if (source.includes('staffAdminActions('))
 			actions.push('invite', 'revokeInvitation', 'reset', 'disable', 'enable', 'role');
 		const block = /export const actions[^{]*\{([\s\S]*)\};?\s*$/m.exec(source)?.[1] ?? '';
-		for (const m of block.matchAll(/^\t([A-Za-z]+): async/gm)) actions.push(m[1]);
+		// Every key of the actions object, `name: async (event) =>` or `name: makeAction(…)`.
+		for (const m of block.matchAll(/^\t([A-Za-z]+):/gm)) actions.push(m[1]);
 	}
 	const endpoints: string[] = [];
 	if (files.has('+server.ts')) {

@@ -68,6 +68,8 @@ test('no pupil-facing step of any shipped lesson holds an answer key, feedback o
 		}
 		secrets.push(lesson.homeHtml);
 		const phrases = secrets.map(phrase).filter((p): p is string => !!p);
+		// Without phrases to look for, the checks below would pass on any page.
+		expect(phrases.length, `${lesson.id} has secrets to look for`).toBeGreaterThan(0);
 
 		for (const step of lesson.steps) {
 			const url = `/lessons/${lesson.id}/preview/${step.index + 1}`;

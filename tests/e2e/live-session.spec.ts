@@ -2,13 +2,10 @@
 // shows the class code and QR code, pupils join on their own devices and follow the
 // teacher step by step, answer, see the class results revealed on the board, and the
 // attendance afterwards shows who was there.
-import path from 'node:path';
-import type { Kysely } from 'kysely';
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { issueLoginCardToken } from '../../src/lib/server/auth/pupil-login';
-import { closeDatabase, openDatabase, useHandle, type DB } from '../../src/lib/server/db';
+import { expect, test, type Locator, type Page } from '@playwright/test';
 import { getLibrary, type Question } from '../../src/lib/server/lessons';
 import { expectAccessible, waitForHydration } from './helpers';
+import { pupilDevice, withServerDb } from './pupil-devices';
 import { DEMO, signInAs } from './staff-auth';
 
 // Willow of Loddon Vale, with its demo teacher: the class the README invites people to try.
@@ -37,17 +34,6 @@ let classSize: number;
 let pupils: DemoPupil[];
 let code: string;
 
-/** The running server's own database (the runner hands its folder to the workers). */
-async function withServerDb<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-	const handle = openDatabase(path.join(process.env.E2E_RUN_DIR!, 'e2e.db'));
-	useHandle(handle);
-	try {
-		return await fn(handle.db);
-	} finally {
-		await closeDatabase();
-	}
-}
-
 test.beforeAll(async () => {
 	({ classSize, pupils, code } = await withServerDb(async (db) => {
 		const willow = await db
@@ -73,19 +59,6 @@ test.beforeAll(async () => {
 		};
 	}));
 });
-
-/** A pupil signs in on their own device with their printed login card. */
-async function pupilDevice(browser: Browser, pupil: DemoPupil) {
-	const token = await withServerDb(() => issueLoginCardToken(pupil.id));
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto(`/card/${token}`);
-	await waitForHydration(page);
-	await page.getByRole('button', { name: 'Start' }).click();
-	// Their page, or straight into their class's live lesson when one is running.
-	await expect(page).toHaveURL(/\/(me|session\/\d+)$/);
-	return { context, page };
-}
 
 function stepHeading(scope: Page, index: number, level: 1 | 2 = 2): Locator {
 	return scope.getByRole('heading', { level, name: lesson.steps[index].title, exact: true });
@@ -154,7 +127,7 @@ test('a teacher runs a live lesson: board, three pupils follow, answer, reveal, 
 	// ——— Three pupils join on their own devices and appear in the lobby ———
 	const devices = [];
 	for (const pupil of pupils) {
-		const device = await pupilDevice(browser, pupil);
+		const device = await pupilDevice(browser, pupil.id);
 		// Signing in while the lesson runs lands the pupil in it.
 		await expect(device.page).toHaveURL(`/session/${sessionId}`);
 		await expect(device.page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible();

@@ -1,13 +1,10 @@
 // A pupil in a lesson: the knowledge check, steps with feedback, resuming on another
 // device, the summary and the certificate page — and answers that survive going offline.
 // The lesson is started the way a teacher starts it, through the teacher's own pages.
-import path from 'node:path';
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
-import { issueLoginCardToken } from '../../src/lib/server/auth/pupil-login';
-import { closeDatabase, openDatabase, useHandle, type DB } from '../../src/lib/server/db';
 import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
-import type { Kysely } from 'kysely';
 import { expectAccessible, waitForHydration } from './helpers';
+import { pupilDevice, withServerDb } from './pupil-devices';
 import { signInAs } from './staff-auth';
 
 // Tadley Common's Maple class: no other e2e spec uses it, so its sessions are ours.
@@ -19,17 +16,6 @@ const scored = lesson.questions.filter((q) => q.scored);
 let classId: number;
 let pupilIds: number[];
 let sessionId: number;
-
-/** The running server's own database (the runner hands its folder to the workers). */
-async function withServerDb<T>(fn: (db: Kysely<DB>) => Promise<T>): Promise<T> {
-	const handle = openDatabase(path.join(process.env.E2E_RUN_DIR!, 'e2e.db'));
-	useHandle(handle);
-	try {
-		return await fn(handle.db);
-	} finally {
-		await closeDatabase();
-	}
-}
 
 /** The teacher starts the lesson with the class, through the teacher's own pages. */
 async function startLesson(page: Page, mode: 'live' | 'self'): Promise<number> {
@@ -48,19 +34,6 @@ async function teacherDevice(browser: Browser) {
 	const context = await browser.newContext();
 	const page = await context.newPage();
 	await signInAs(page, TEACHER);
-	return { context, page };
-}
-
-/** A pupil signs in on a fresh device with their printed login card. */
-async function pupilDevice(browser: Browser, pupilId: number) {
-	const token = await withServerDb(() => issueLoginCardToken(pupilId));
-	const context = await browser.newContext();
-	const page = await context.newPage();
-	await page.goto(`/card/${token}`);
-	await waitForHydration(page);
-	await page.getByRole('button', { name: 'Start' }).click();
-	// Their page, or straight into their class's live lesson when one is running.
-	await expect(page).toHaveURL(/\/(me|session\/\d+)$/);
 	return { context, page };
 }
 

@@ -5,10 +5,11 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { decodePicturePassword, PICTURES } from '../../src/lib/pictures';
-import { issueLoginCardToken, listClassNames } from '../../src/lib/server/auth/pupil-login';
+import { listClassNames } from '../../src/lib/server/auth/pupil-login';
 import { closeDatabase, migrateToLatest, openDatabase, useHandle } from '../../src/lib/server/db';
 import { seedDemo } from '../../src/lib/server/demo';
 import { expectAccessible, waitForHydration } from './helpers';
+import { issueCard } from './pupil-devices';
 
 interface DemoPupil {
 	id: number;
@@ -152,14 +153,7 @@ test('a pupil signs in with class code, name and three pictures using only the k
 test('a pupil signs in with a login-card link', async ({ page }) => {
 	const pupil = pupils[1];
 	// Issue a card straight into the running server's database, as the teacher's print would.
-	const handle = openDatabase(path.join(process.env.E2E_RUN_DIR!, 'e2e.db'));
-	useHandle(handle);
-	let token: string;
-	try {
-		token = await issueLoginCardToken(pupil.id);
-	} finally {
-		await closeDatabase();
-	}
+	const token = await issueCard(pupil.id);
 
 	await page.goto(`/card/${token}`);
 	await waitForHydration(page);

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { StaffPrincipal } from '../../src/lib/server/auth/session';
 import { submitAnswer } from '../../src/lib/server/answers';
 import { getSession, setLiveStep, startSession, endSession } from '../../src/lib/server/deliveries';
 import { getLibrary } from '../../src/lib/server/lessons';
@@ -15,19 +14,8 @@ const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
 
 async function setUp() {
-	const schoolId = await ctx.newSchool();
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
-	const classId = await ctx.newClass({ schoolId, teacherId });
+	const { schoolId, classId, teacher } = await ctx.newTeacherClass();
 	const pupilId = await ctx.newPupil({ classId });
-	const teacher: StaffPrincipal = {
-		kind: 'staff',
-		id: teacherId,
-		email: 't@x.test',
-		displayName: 'T',
-		role: 'teacher',
-		schoolId,
-		sessionId: ''
-	};
 	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
 	return { schoolId, classId, pupilId, teacher, sessionId, pupil: { id: pupilId, classId } };
 }
@@ -45,6 +33,24 @@ function rightAnswer(q: (typeof lesson.questions)[number]) {
 let n = 0;
 const clientId = () => `client-${++n}-${Math.random().toString(36).slice(2, 10)}`;
 
+/** A new answer (its own client id) from a pupil to a question. */
+function answer(
+	pupil: { id: number; classId: number },
+	sessionId: number,
+	q: { id: string },
+	selected: number[],
+	phase: 'pre' | 'main' = 'main'
+) {
+	return submitAnswer({
+		pupil,
+		sessionId,
+		clientId: clientId(),
+		questionId: q.id,
+		phase,
+		selected
+	});
+}
+
 async function answerRows() {
 	return ctx.handle.db.selectFrom('answers').selectAll().execute();
 }
@@ -53,14 +59,7 @@ describe('answering', () => {
 	it('grades a right single answer on the server and returns feedback', async () => {
 		const { sessionId, pupil } = await setUp();
 		const q = questionOfType('single');
-		const result = await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: rightAnswer(q)
-		});
+		const result = await answer(pupil, sessionId, q, rightAnswer(q));
 		expect(result).toMatchObject({
 			ok: true,
 			created: true,
@@ -74,28 +73,14 @@ describe('answering', () => {
 		const q = questionOfType('multiple');
 		const right = rightAnswer(q);
 		const wrong = [...new Set([...right, q.options.findIndex((o) => !o.correct)])];
-		const result = await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: wrong
-		});
+		const result = await answer(pupil, sessionId, q, wrong);
 		expect(result).toMatchObject({ ok: true, feedback: { correct: false } });
 	});
 
 	it('never scores a poll', async () => {
 		const { sessionId, pupil } = await setUp();
 		const q = questionOfType('poll');
-		const result = await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: [0]
-		});
+		const result = await answer(pupil, sessionId, q, [0]);
 		expect(result).toMatchObject({ ok: true, feedback: { correct: null, correctIndexes: [] } });
 		expect((await answerRows())[0].correct).toBeNull();
 	});
@@ -121,22 +106,8 @@ describe('answering', () => {
 	it('keeps the first answer when a pupil tries a different one', async () => {
 		const { sessionId, pupil } = await setUp();
 		const q = questionOfType('single');
-		await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: [0]
-		});
-		const second = await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: [1]
-		});
+		await answer(pupil, sessionId, q, [0]);
+		const second = await answer(pupil, sessionId, q, [1]);
 		expect(second).toMatchObject({ ok: true, created: false, feedback: { selected: [0] } });
 		expect((await answerRows()).map((r) => r.selected)).toEqual(['[0]']);
 	});
@@ -189,14 +160,7 @@ describe('answering', () => {
 		const otherClass = await ctx.newClass({ schoolId });
 		const outsider = await ctx.newPupil({ classId: otherClass });
 		const q = questionOfType('single');
-		const result = await submitAnswer({
-			pupil: { id: outsider, classId: otherClass },
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: [0]
-		});
+		const result = await answer({ id: outsider, classId: otherClass }, sessionId, q, [0]);
 		expect(result).toMatchObject({ ok: false, status: 404 });
 		expect(await answerRows()).toHaveLength(0);
 	});
@@ -204,26 +168,12 @@ describe('answering', () => {
 	it('refuses an option that does not exist and two options on a one-answer question', async () => {
 		const { sessionId, pupil } = await setUp();
 		const q = questionOfType('single');
-		expect(
-			await submitAnswer({
-				pupil,
-				sessionId,
-				clientId: clientId(),
-				questionId: q.id,
-				phase: 'main',
-				selected: [99]
-			})
-		).toMatchObject({ ok: false, status: 400 });
-		expect(
-			await submitAnswer({
-				pupil,
-				sessionId,
-				clientId: clientId(),
-				questionId: q.id,
-				phase: 'main',
-				selected: [0, 1]
-			})
-		).toMatchObject({ ok: false, status: 400, message: 'Choose only one answer.' });
+		expect(await answer(pupil, sessionId, q, [99])).toMatchObject({ ok: false, status: 400 });
+		expect(await answer(pupil, sessionId, q, [0, 1])).toMatchObject({
+			ok: false,
+			status: 400,
+			message: 'Choose only one answer.'
+		});
 		expect(await answerRows()).toHaveLength(0);
 	});
 
@@ -231,16 +181,7 @@ describe('answering', () => {
 		const { sessionId, pupil, teacher } = await setUp();
 		await endSession((await getSession(sessionId))!, teacher);
 		const q = questionOfType('single');
-		expect(
-			await submitAnswer({
-				pupil,
-				sessionId,
-				clientId: clientId(),
-				questionId: q.id,
-				phase: 'main',
-				selected: [0]
-			})
-		).toMatchObject({ ok: false, status: 409 });
+		expect(await answer(pupil, sessionId, q, [0])).toMatchObject({ ok: false, status: 409 });
 	});
 });
 
@@ -248,58 +189,32 @@ describe('the knowledge check', () => {
 	it('takes check questions before the lesson, without feedback', async () => {
 		const { sessionId, pupil } = await setUp();
 		const q = lesson.questions.find((x) => x.check)!;
-		const result = await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'pre',
-			selected: rightAnswer(q)
-		});
+		const result = await answer(pupil, sessionId, q, rightAnswer(q), 'pre');
 		expect(result).toEqual({
 			ok: true,
 			created: true,
 			feedback: { selected: rightAnswer(q), correct: null, correctIndexes: [], feedbackHtml: [] }
 		});
 		// …and the same question again in the lesson, with feedback.
-		const main = await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: rightAnswer(q)
-		});
+		const main = await answer(pupil, sessionId, q, rightAnswer(q));
 		expect(main).toMatchObject({ ok: true, created: true, feedback: { correct: true } });
 	});
 
 	it('refuses a question that is not in the check, and any check answer once a step was seen', async () => {
 		const { sessionId, pupil } = await setUp();
 		const notCheck = lesson.questions.find((x) => !x.check)!;
-		expect(
-			await submitAnswer({
-				pupil,
-				sessionId,
-				clientId: clientId(),
-				questionId: notCheck.id,
-				phase: 'pre',
-				selected: [0]
-			})
-		).toMatchObject({ ok: false, status: 400 });
+		expect(await answer(pupil, sessionId, notCheck, [0], 'pre')).toMatchObject({
+			ok: false,
+			status: 400
+		});
 		const session = (await getSession(sessionId))!;
 		await joinSession(session, pupil.id);
 		await recordStep(session, lesson, pupil.id, 0);
 		const check = lesson.questions.find((x) => x.check)!;
-		expect(
-			await submitAnswer({
-				pupil,
-				sessionId,
-				clientId: clientId(),
-				questionId: check.id,
-				phase: 'pre',
-				selected: [0]
-			})
-		).toMatchObject({ ok: false, status: 409 });
+		expect(await answer(pupil, sessionId, check, [0], 'pre')).toMatchObject({
+			ok: false,
+			status: 409
+		});
 	});
 });
 
@@ -313,25 +228,11 @@ describe('completion', () => {
 		await recordStep(session, lesson, pupil.id, lesson.steps.length - 1);
 		const scored = lesson.questions.filter((q) => q.scored);
 		for (const q of scored.slice(0, -1)) {
-			await submitAnswer({
-				pupil,
-				sessionId,
-				clientId: clientId(),
-				questionId: q.id,
-				phase: 'main',
-				selected: rightAnswer(q)
-			});
+			await answer(pupil, sessionId, q, rightAnswer(q));
 		}
 		expect((await lessonCompletion([pupil.id], lesson)).get(pupil.id)?.state).toBe('started');
 		const last = scored[scored.length - 1];
-		await submitAnswer({
-			pupil,
-			sessionId,
-			clientId: clientId(),
-			questionId: last.id,
-			phase: 'main',
-			selected: rightAnswer(last)
-		});
+		await answer(pupil, sessionId, last, rightAnswer(last));
 		expect((await lessonCompletion([pupil.id], lesson)).get(pupil.id)).toEqual({
 			state: 'completed',
 			score: 1

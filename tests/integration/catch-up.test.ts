@@ -6,20 +6,17 @@ import { getLibrary } from '../../src/lib/server/lessons';
 import { joinSession } from '../../src/lib/server/progress';
 import { classReport } from '../../src/lib/server/reports';
 import { startCatchUp, startClassSession } from '../../src/lib/server/teacher-session';
-import { staffPrincipal, useTestDatabase } from './context';
+import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
 const NOW = new Date('2026-11-24T10:00:00Z');
 
 async function classWithALesson() {
-	const schoolId = await ctx.newSchool();
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
-	const classId = await ctx.newClass({ schoolId, teacherId, name: 'Willow' });
+	const { classId, teacher } = await ctx.newTeacherClass({ className: 'Willow' });
 	const pupils: number[] = [];
 	for (const firstName of ['Amira', 'Leo', 'Mia', 'Zara'])
 		pupils.push(await ctx.newPupil({ classId, firstName, lastInitial: 'K' }));
-	const teacher = staffPrincipal(teacherId, 'teacher', schoolId);
 	// Amira and Leo were there; Mia and Zara were not.
 	const sessionId = await startClassSession(teacher, classId, {
 		lessonId: lesson.id,

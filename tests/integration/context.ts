@@ -27,6 +27,15 @@ export interface TestContext {
 	}): Promise<number>;
 	newClass(input: { schoolId: number; name?: string; teacherId?: number }): Promise<number>;
 	newPupil(input: { classId: number; firstName?: string; lastInitial?: string }): Promise<number>;
+	/** A school with one class and its teacher, signed in: the start of most session tests. */
+	newTeacherClass(input?: { className?: string }): Promise<TeacherClass>;
+}
+
+export interface TeacherClass {
+	schoolId: number;
+	teacherId: number;
+	classId: number;
+	teacher: StaffPrincipal;
 }
 
 let counter = 0;
@@ -122,6 +131,18 @@ export function useTestDatabase(): TestContext {
 					.returning('id')
 					.executeTakeFirstOrThrow()
 			).id;
+		};
+
+		ctx.newTeacherClass = async ({ className } = {}) => {
+			const schoolId = await ctx.newSchool();
+			const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+			const classId = await ctx.newClass({ schoolId, teacherId, name: className });
+			return {
+				schoolId,
+				teacherId,
+				classId,
+				teacher: staffPrincipal(teacherId, 'teacher', schoolId)
+			};
 		};
 	});
 	afterEach(async () => {

@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import type { StaffPrincipal } from '../../src/lib/server/auth/session';
 import { startSession, SessionRefused } from '../../src/lib/server/deliveries';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { useTestDatabase } from './context';
@@ -8,18 +7,7 @@ const ctx = useTestDatabase();
 
 describe('starting a live session', () => {
 	it('lets only one of two simultaneous starts for a class through', async () => {
-		const schoolId = await ctx.newSchool();
-		const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
-		const classId = await ctx.newClass({ schoolId, teacherId });
-		const teacher: StaffPrincipal = {
-			kind: 'staff',
-			id: teacherId,
-			email: 't@x.test',
-			displayName: 'T',
-			role: 'teacher',
-			schoolId,
-			sessionId: ''
-		};
+		const { classId, teacher } = await ctx.newTeacherClass();
 		const lessonId = getLibrary().lessons[0].id;
 		const results = await Promise.allSettled([
 			startSession({ classId, lessonId, mode: 'live' }, teacher),

@@ -4,7 +4,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { StaffPrincipal } from '../../src/lib/server/auth/session';
 import { assertPupilSession } from '../../src/lib/server/access';
 import {
 	endSession,
@@ -36,19 +35,8 @@ function inAWeek(): string {
 }
 
 async function setUp(mode: 'live' | 'self' = 'self', extra: Partial<StartInput> = {}) {
-	const schoolId = await ctx.newSchool();
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
-	const classId = await ctx.newClass({ schoolId, teacherId });
+	const { schoolId, classId, teacher } = await ctx.newTeacherClass();
 	const pupilId = await ctx.newPupil({ classId, firstName: 'Amira', lastInitial: 'K' });
-	const teacher: StaffPrincipal = {
-		kind: 'staff',
-		id: teacherId,
-		email: 't@x.test',
-		displayName: 'T',
-		role: 'teacher',
-		schoolId,
-		sessionId: ''
-	};
 	const start = async (input: Partial<StartInput> = {}) =>
 		startSession(
 			{
@@ -180,6 +168,21 @@ describe('answering', () => {
 				},
 				sessionId
 			)
+		).rejects.toMatchObject({ status: 404 });
+		expect(await answerRows()).toHaveLength(0);
+	});
+
+	it('keeps a pupil out of a catch-up that is not for them', async () => {
+		const { pupil, start, schoolId, classId } = await setUp();
+		const catchUp = await start({ pupilIds: [await ctx.newPupil({ classId })] });
+		const q = ofType('single');
+		expect(await answer(pupil, catchUp, q, right(q))).toMatchObject({
+			ok: false,
+			status: 404,
+			message: 'This lesson is not one of yours.'
+		});
+		await expect(
+			assertPupilSession({ ...pupil, kind: 'pupil', schoolId, sessionId: '' }, catchUp)
 		).rejects.toMatchObject({ status: 404 });
 		expect(await answerRows()).toHaveLength(0);
 	});

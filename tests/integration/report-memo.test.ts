@@ -3,7 +3,6 @@
 // paths (group-committed answers, joining, attendance, paper) and through plain SQL.
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
-import type { StaffPrincipal } from '../../src/lib/server/auth/session';
 import { getSession, setLiveStep, startSession } from '../../src/lib/server/deliveries';
 import { getLibrary, type Lesson } from '../../src/lib/server/lessons';
 import {
@@ -13,7 +12,7 @@ import {
 	recordStep
 } from '../../src/lib/server/progress';
 import { boroughDashboard } from '../../src/lib/server/reports';
-import { useTestDatabase } from './context';
+import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
@@ -31,19 +30,28 @@ async function setUp() {
 	const classId = await ctx.newClass({ schoolId, teacherId });
 	const pupils: number[] = [];
 	for (let i = 0; i < 8; i++) pupils.push(await ctx.newPupil({ classId }));
-	const teacher: StaffPrincipal = {
-		kind: 'staff',
-		id: teacherId,
-		email: 't@x.test',
-		displayName: 'T',
-		role: 'teacher',
-		schoolId,
-		sessionId: ''
-	};
+	const teacher = staffPrincipal(teacherId, 'teacher', schoolId);
 	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
 	await setLiveStep((await getSession(sessionId))!, 0);
 	const session = (await getSession(sessionId))!;
 	return { schoolId, classId, pupils, teacher, session };
+}
+
+/** A pupil's answer to a question in the session, through the app's own write path. */
+function answer(
+	session: { id: number; classId: number },
+	pupilId: number,
+	question: Lesson['questions'][number],
+	selected: number[]
+) {
+	return submitAnswer({
+		pupil: { id: pupilId, classId: session.classId },
+		sessionId: session.id,
+		clientId: clientId(),
+		questionId: question.id,
+		phase: 'main',
+		selected
+	});
 }
 
 async function dashboard() {
@@ -62,44 +70,26 @@ describe('the remembered borough dashboard', () => {
 	});
 
 	it('shows new answers, sent together and committed as one group, at once', async () => {
-		const { classId, pupils, session } = await setUp();
+		const { pupils, session } = await setUp();
 		for (const id of pupils) await joinSession(session, id);
 		const before = await dashboard();
 		expect(before.totals.averageScore.display).toBe('–');
 		// Every pupil answers the first scored question right, all at the same moment.
 		const results = await Promise.all(
-			pupils.map((id) =>
-				submitAnswer({
-					pupil: { id, classId },
-					sessionId: session.id,
-					clientId: clientId(),
-					questionId: scored[0].id,
-					phase: 'main',
-					selected: right(scored[0])
-				})
-			)
+			pupils.map((id) => answer(session, id, scored[0], right(scored[0])))
 		);
 		expect(results.every((r) => r.ok && r.created)).toBe(true);
 		const after = await dashboard();
 		expect(after.totals.averageScore.value).toBeCloseTo(1 / scored.length);
 		// One pupil gets the second one wrong: the average moves at once.
-		await submitAnswer({
-			pupil: { id: pupils[0], classId },
-			sessionId: session.id,
-			clientId: clientId(),
-			questionId: scored[1].id,
-			phase: 'main',
-			selected: scored[1].options.flatMap((o, i) => (o.correct ? [] : [i])).slice(0, 1)
-		});
+		await answer(
+			session,
+			pupils[0],
+			scored[1],
+			scored[1].options.flatMap((o, i) => (o.correct ? [] : [i])).slice(0, 1)
+		);
 		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(1 / scored.length);
-		await submitAnswer({
-			pupil: { id: pupils[1], classId },
-			sessionId: session.id,
-			clientId: clientId(),
-			questionId: scored[1].id,
-			phase: 'main',
-			selected: right(scored[1])
-		});
+		await answer(session, pupils[1], scored[1], right(scored[1]));
 		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(
 			(8 + 1) / (8 * scored.length)
 		);
@@ -125,15 +115,7 @@ describe('the remembered borough dashboard', () => {
 		await recordStep(session, lesson, pupils[0], lesson.steps.length - 1);
 		expect((await dashboard()).totals.completion.display).toBe('13%');
 		// …until the last scored answer is in.
-		for (const q of scored)
-			await submitAnswer({
-				pupil: { id: pupils[0], classId: session.classId },
-				sessionId: session.id,
-				clientId: clientId(),
-				questionId: q.id,
-				phase: 'main',
-				selected: right(q)
-			});
+		for (const q of scored) await answer(session, pupils[0], q, right(q));
 		expect((await dashboard()).totals.completion.display).toBe('25%'); // 2 of 8
 	});
 
@@ -152,17 +134,9 @@ describe('the remembered borough dashboard', () => {
 	});
 
 	it('counts by the lesson file as it is now, even with nothing written in between', async () => {
-		const { classId, pupils, session } = await setUp();
+		const { pupils, session } = await setUp();
 		for (const id of pupils) await joinSession(session, id);
-		for (const id of pupils)
-			await submitAnswer({
-				pupil: { id, classId },
-				sessionId: session.id,
-				clientId: clientId(),
-				questionId: scored[0].id,
-				phase: 'main',
-				selected: right(scored[0])
-			});
+		for (const id of pupils) await answer(session, id, scored[0], right(scored[0]));
 		const now = await dashboard();
 		expect(now.totals.averageScore.value).toBeCloseTo(1 / scored.length);
 		// The same lesson with its first scored question taken out of the file.

@@ -5,8 +5,6 @@ import { describe, expect, it } from 'vitest';
 import { assertCanRunSession } from '../../src/lib/server/access';
 import { submitAnswer } from '../../src/lib/server/answers';
 import { requireStaff } from '../../src/lib/server/auth/guards';
-import type { StaffPrincipal } from '../../src/lib/server/auth/session';
-import type { Role } from '../../src/lib/server/db/schema';
 import {
 	endSession,
 	getSession,
@@ -19,6 +17,7 @@ import {
 	attendanceCounts,
 	joinSession,
 	lessonCompletion,
+	markRestAbsent,
 	recordStep
 } from '../../src/lib/server/progress';
 import {
@@ -35,35 +34,20 @@ import {
 	startClassSession,
 	startSessionSchema
 } from '../../src/lib/server/teacher-session';
-import { markRestAbsent } from '../../src/lib/server/progress';
-import { useTestDatabase } from './context';
+import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
 const ORIGIN = 'https://thinksafe.example.gov.uk';
 
-function principal(id: number, role: Role, schoolId: number | null): StaffPrincipal {
-	return {
-		kind: 'staff',
-		id,
-		email: `${role}${id}@x.test`,
-		displayName: `${role} ${id}`,
-		role,
-		schoolId,
-		sessionId: ''
-	};
-}
-
 /** A school with a class of four pupils and its teacher. */
 async function setUp() {
-	const schoolId = await ctx.newSchool();
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
-	const classId = await ctx.newClass({ schoolId, teacherId, name: 'Willow' });
+	const { schoolId, classId, teacher } = await ctx.newTeacherClass({ className: 'Willow' });
 	const names = ['Amira', 'Leo', 'Mia', 'Zara'];
 	const pupils: number[] = [];
 	for (const firstName of names)
 		pupils.push(await ctx.newPupil({ classId, firstName, lastInitial: 'K' }));
-	return { schoolId, classId, pupils, teacher: principal(teacherId, 'teacher', schoolId) };
+	return { schoolId, classId, pupils, teacher };
 }
 
 const live = { lessonId: lesson.id, mode: 'live' as const, openUntil: '' };
@@ -406,10 +390,10 @@ describe('who may run a session', () => {
 		await expect(assertCanRunSession(teacher, sessionId)).resolves.toMatchObject({
 			id: sessionId
 		});
-		const lead = principal(await ctx.newStaff({ role: 'lead', schoolId }), 'lead', schoolId);
+		const lead = staffPrincipal(await ctx.newStaff({ role: 'lead', schoolId }), 'lead', schoolId);
 		await expect(assertCanRunSession(lead, sessionId)).resolves.toBeTruthy();
 
-		const colleague = principal(
+		const colleague = staffPrincipal(
 			await ctx.newStaff({ role: 'teacher', schoolId }),
 			'teacher',
 			schoolId
@@ -417,14 +401,14 @@ describe('who may run a session', () => {
 		await expect404(assertCanRunSession(colleague, sessionId));
 
 		const otherSchool = await ctx.newSchool();
-		const stranger = principal(
+		const stranger = staffPrincipal(
 			await ctx.newStaff({ role: 'teacher', schoolId: otherSchool }),
 			'teacher',
 			otherSchool
 		);
 		await ctx.newClass({ schoolId: otherSchool, teacherId: stranger.id });
 		await expect404(assertCanRunSession(stranger, sessionId));
-		const otherLead = principal(
+		const otherLead = staffPrincipal(
 			await ctx.newStaff({ role: 'lead', schoolId: otherSchool }),
 			'lead',
 			otherSchool
@@ -435,7 +419,11 @@ describe('who may run a session', () => {
 
 	it('refuses a coordinator, who never sees pupil names', async () => {
 		const { sessionId } = await startLive();
-		const coordinator = principal(await ctx.newStaff({ role: 'coordinator' }), 'coordinator', null);
+		const coordinator = staffPrincipal(
+			await ctx.newStaff({ role: 'coordinator' }),
+			'coordinator',
+			null
+		);
 		await expect404(assertCanRunSession(coordinator, sessionId));
 		// The routes' first line refuses the role before anything is looked up.
 		const event = {

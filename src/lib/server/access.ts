@@ -39,19 +39,24 @@ async function teaches(userId: number, classId: number): Promise<boolean> {
  */
 export async function canSeeClass(user: StaffPrincipal, classId: number): Promise<boolean> {
 	const scope = await classScope(classId);
-	if (!scope) return false;
-	if (user.role === 'lead') return scope.schoolId === user.schoolId;
-	if (user.role === 'teacher')
-		return scope.schoolId === user.schoolId && (await teaches(user.id, classId));
-	return false;
+	return !!scope && (await mayTeach(user, classId, scope.schoolId));
+}
+
+/** The rule behind canSeeClass, for a class whose school the caller has just read. */
+async function mayTeach(user: StaffPrincipal, classId: number, schoolId: number): Promise<boolean> {
+	if (schoolId !== user.schoolId) return false;
+	if (user.role === 'lead') return true;
+	return user.role === 'teacher' && (await teaches(user.id, classId));
 }
 
 export async function assertCanSeeClass(
 	user: StaffPrincipal,
 	classId: number
 ): Promise<ClassScope> {
-	if (!(await canSeeClass(user, classId))) error(404, 'There is no such class in your school.');
-	return (await classScope(classId))!;
+	const scope = await classScope(classId);
+	if (!scope || !(await mayTeach(user, classId, scope.schoolId)))
+		error(404, 'There is no such class in your school.');
+	return scope;
 }
 
 /** The same people may change a class: its teachers and its school's lead. */
@@ -128,20 +133,6 @@ export async function pupilInClass(pupilId: number, classId: number): Promise<bo
 	return !!row;
 }
 
-/** A pupil may touch only a session of their own class. */
-export async function pupilCanUseSession(
-	pupil: PupilPrincipal,
-	sessionId: number
-): Promise<boolean> {
-	if (!Number.isSafeInteger(sessionId) || sessionId <= 0) return false;
-	const row = await getDb()
-		.selectFrom('class_sessions')
-		.select('class_id')
-		.where('id', '=', sessionId)
-		.executeTakeFirst();
-	return !!row && row.class_id === pupil.classId;
-}
-
 export function parseId(value: string | undefined | null): number {
 	const id = Number(value);
 	if (!value || !/^\d{1,15}$/.test(value) || !Number.isSafeInteger(id) || id <= 0) {
@@ -156,7 +147,8 @@ export function parseId(value: string | undefined | null): number {
  */
 export async function assertCanRunSession(user: StaffPrincipal, sessionId: number) {
 	const session = await getSession(sessionId);
-	if (!session || !(await canSeeClass(user, session.classId))) {
+	// The session's read already carries its class's school: no second read of the class.
+	if (!session || !(await mayTeach(user, session.classId, session.schoolId))) {
 		error(404, 'There is no such lesson session in your classes.');
 	}
 	return session;

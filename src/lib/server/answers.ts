@@ -1,12 +1,13 @@
 // Pupils' answers: validated and graded on the server, stored once, acknowledged only
 // after the commit is durable. Concurrent answers share one transaction (group commit)
 // because each synchronous=FULL commit costs an fsync.
-import { getDb, nowIso } from './db';
-import type { Phase } from './db/schema';
+import { getDb } from './db';
+import type { Answer, Phase } from './db/schema';
 import { getSession, isInAudience, type SessionInfo } from './deliveries';
 import { getLesson, gradeAnswer, validateSelection, type Lesson, type Question } from './lessons';
-import type { AnswerFeedback } from '../lesson-view';
+import { CLIENT_ID, type AnswerFeedback } from '../lesson-view';
 import { publish } from './live';
+import { getProgress } from './progress';
 
 export interface AnswerInput {
 	pupil: { id: number; classId: number };
@@ -16,7 +17,11 @@ export interface AnswerInput {
 	questionId: string;
 	phase: Phase;
 	selected: unknown;
-	/** The session, when the caller has just loaded it; otherwise it is read here. */
+	/**
+	 * The session, when the caller has just loaded it through access.ts's
+	 * assertPupilSession for this pupil (class and audience checked); otherwise it is read
+	 * and checked here.
+	 */
 	session?: SessionInfo;
 }
 
@@ -28,8 +33,6 @@ export type AnswerResult =
 			feedback: AnswerFeedback;
 	  }
 	| { ok: false; status: 400 | 403 | 404 | 409; message: string };
-
-const CLIENT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 
 function refuse(status: 400 | 403 | 404 | 409, message: string): AnswerResult {
 	return { ok: false, status, message };
@@ -48,28 +51,20 @@ export function feedbackFor(question: Question, selected: number[], phase: Phase
 	};
 }
 
-async function furthestStep(sessionId: number, pupilId: number): Promise<number> {
-	const row = await getDb()
-		.selectFrom('progress')
-		.select('furthest_step')
-		.where('session_id', '=', sessionId)
-		.where('pupil_id', '=', pupilId)
-		.executeTakeFirst();
-	return row?.furthest_step ?? -1;
-}
-
 /** Checks everything that does not need a write; returns the question on success. */
 async function admissible(
 	input: AnswerInput,
 	session: SessionInfo | undefined,
-	lesson: Lesson | undefined
+	lesson: Lesson | undefined,
+	/** True when access.ts has checked the audience already (see AnswerInput.session). */
+	audienceChecked: boolean
 ): Promise<{ question: Question; selected: number[] } | AnswerResult> {
 	if (!CLIENT_ID.test(input.clientId))
 		return refuse(400, 'This answer has no valid id. Please reload the page.');
 	if (
 		!session ||
 		session.classId !== input.pupil.classId ||
-		!(await isInAudience(session, input.pupil.id))
+		!(audienceChecked || (await isInAudience(session, input.pupil.id)))
 	) {
 		return refuse(404, 'This lesson is not one of yours.');
 	}
@@ -87,7 +82,7 @@ async function admissible(
 		if (!question.check || !question.scored)
 			return refuse(400, 'That question is not in the knowledge check.');
 		// "Before" means before the lesson: once a pupil has seen a step it is too late.
-		if ((await furthestStep(session.id, input.pupil.id)) >= 0) {
+		if ((await getProgress(session.id, input.pupil.id)).furthestStep >= 0) {
 			return refuse(409, 'The knowledge check is only before the lesson starts.');
 		}
 	}
@@ -99,17 +94,7 @@ async function admissible(
 // ——— group commit ———
 
 interface Pending {
-	row: {
-		client_id: string;
-		session_id: number;
-		pupil_id: number;
-		lesson_id: string;
-		question_id: string;
-		phase: Phase;
-		selected: string;
-		correct: number | null;
-		answered_at: string;
-	};
+	row: Omit<Answer, 'id'>;
 	resolve: (stored: { created: boolean; selected: number[] }) => void;
 	reject: (error: unknown) => void;
 }
@@ -179,10 +164,10 @@ function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: num
 }
 
 export async function submitAnswer(input: AnswerInput, now = new Date()): Promise<AnswerResult> {
-	const session =
-		input.session?.id === input.sessionId ? input.session : await getSession(input.sessionId, now);
+	const given = input.session?.id === input.sessionId;
+	const session = given ? input.session : await getSession(input.sessionId, now);
 	const lesson = session && getLesson(session.lessonId);
-	const checked = await admissible(input, session, lesson);
+	const checked = await admissible(input, session, lesson, given);
 	if ('ok' in checked) return checked;
 	const { question, selected } = checked;
 	const graded = gradeAnswer(question, selected);
@@ -237,18 +222,18 @@ export interface QuestionTally {
 	correct: number;
 }
 
-/** Class counts per question in one session and phase: for the teacher and the board. */
-export async function tallyAnswers(
-	session: SessionInfo,
-	lesson: Lesson,
-	phase: Phase = 'main'
-): Promise<QuestionTally[]> {
-	const rows = await getDb()
+type SessionAnswerRow = Pick<Answer, 'question_id' | 'pupil_id' | 'selected' | 'correct'>;
+
+function readSessionAnswers(sessionId: number, phase: Phase): Promise<SessionAnswerRow[]> {
+	return getDb()
 		.selectFrom('answers')
-		.select(['question_id', 'selected', 'correct'])
-		.where('session_id', '=', session.id)
+		.select(['question_id', 'pupil_id', 'selected', 'correct'])
+		.where('session_id', '=', sessionId)
 		.where('phase', '=', phase)
 		.execute();
+}
+
+function tally(lesson: Lesson, rows: SessionAnswerRow[]): QuestionTally[] {
 	return lesson.questions.map((q) => {
 		const mine = rows.filter((r) => r.question_id === q.id);
 		const counts = q.options.map(() => 0);
@@ -263,23 +248,29 @@ export async function tallyAnswers(
 	});
 }
 
-/** Pupils of the session who answered each question (ids only; the teacher view names them). */
-export async function answeredBy(
-	sessionId: number,
+/** Class counts per question in one session and phase: for the teacher and the board. */
+export async function tallyAnswers(
+	session: SessionInfo,
+	lesson: Lesson,
 	phase: Phase = 'main'
-): Promise<Map<string, Set<number>>> {
-	const rows = await getDb()
-		.selectFrom('answers')
-		.select(['question_id', 'pupil_id'])
-		.where('session_id', '=', sessionId)
-		.where('phase', '=', phase)
-		.execute();
-	const map = new Map<string, Set<number>>();
-	for (const r of rows) {
-		if (!map.has(r.question_id)) map.set(r.question_id, new Set());
-		map.get(r.question_id)!.add(r.pupil_id);
-	}
-	return map;
+): Promise<QuestionTally[]> {
+	return tally(lesson, await readSessionAnswers(session.id, phase));
 }
 
-export { nowIso };
+/**
+ * The class counts and, per question, the pupils who answered it (ids only; the teacher
+ * view names them), from one read: the teacher's screen reloads on every answer.
+ */
+export async function sessionResults(
+	session: SessionInfo,
+	lesson: Lesson,
+	phase: Phase = 'main'
+): Promise<{ tally: QuestionTally[]; answeredBy: Map<string, Set<number>> }> {
+	const rows = await readSessionAnswers(session.id, phase);
+	const answeredBy = new Map<string, Set<number>>();
+	for (const r of rows) {
+		if (!answeredBy.has(r.question_id)) answeredBy.set(r.question_id, new Set());
+		answeredBy.get(r.question_id)!.add(r.pupil_id);
+	}
+	return { tally: tally(lesson, rows), answeredBy };
+}

@@ -2,6 +2,7 @@
 import type { Kysely, Transaction } from 'kysely';
 import { getDb, nowIso } from './db';
 import type { DB } from './db/schema';
+import type { StaffPrincipal } from './auth/session';
 
 export type AuditActor =
 	| { type: 'staff'; id: number; schoolId: number | null }
@@ -17,6 +18,11 @@ export interface AuditInput {
 	target?: { type: string; id: string | number };
 	detail?: Record<string, unknown>;
 	ip?: string | null;
+}
+
+/** The signed-in member of staff who did it; none means the system (seeding, scripts). */
+export function staffActor(actor: Pick<StaffPrincipal, 'id' | 'schoolId'> | undefined): AuditActor {
+	return actor ? { type: 'staff', id: actor.id, schoolId: actor.schoolId } : { type: 'system' };
 }
 
 export async function recordAudit(

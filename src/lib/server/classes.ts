@@ -2,7 +2,7 @@
 // access.ts's question; this module keeps the rules of the data itself.
 import type { Kysely, Transaction } from 'kysely';
 import { isAcademicYear } from '../academic-year';
-import { recordAudit, type AuditActor } from './audit';
+import { recordAudit, staffActor } from './audit';
 import { signOutClass } from './auth/session';
 import type { StaffPrincipal } from './auth/session';
 import { getDb, nowIso } from './db';
@@ -22,10 +22,6 @@ export class Refused extends Error {
 
 /** Who did it, for the audit log: the signed-in staff member. */
 export type Actor = Pick<StaffPrincipal, 'id' | 'schoolId'>;
-
-export function staffActor(actor: Actor | undefined): AuditActor {
-	return actor ? { type: 'staff', id: actor.id, schoolId: actor.schoolId } : { type: 'system' };
-}
 
 export const MAX_CLASS_NAME_LENGTH = 40;
 export const YEAR_GROUPS = { min: 1, max: 13 } as const;
@@ -62,6 +58,37 @@ export interface SchoolTeacher {
 }
 
 type Db = Kysely<DB> | Transaction<DB>;
+
+/** The class's own row, for a change to it (here or in pupils.ts); Refused when there is none. */
+export async function classOf(db: Db, classId: number) {
+	const cls = await db
+		.selectFrom('classes')
+		.select(['id', 'school_id', 'name', 'code', 'academic_year', 'archived_at'])
+		.where('id', '=', classId)
+		.executeTakeFirst();
+	if (!cls) throw new Refused('There is no such class.');
+	return cls;
+}
+
+/** An audit entry about a class, filed under the class's school. */
+export async function auditClass(
+	db: Db,
+	actor: Actor | undefined,
+	action: string,
+	cls: { id: number; school_id: number },
+	detail?: Record<string, unknown>
+): Promise<void> {
+	await recordAudit(
+		{
+			actor: staffActor(actor),
+			action,
+			schoolId: cls.school_id,
+			target: { type: 'class', id: cls.id },
+			detail
+		},
+		db
+	);
+}
 
 /** Trims and checks a class name; returns it or throws Refused. */
 export function cleanClassName(raw: string): string {
@@ -140,6 +167,14 @@ async function checkTeachers(db: Db, schoolId: number, teacherIds: number[]): Pr
 	return ids;
 }
 
+async function addTeachers(db: Db, classId: number, teacherIds: number[]): Promise<void> {
+	if (teacherIds.length === 0) return;
+	await db
+		.insertInto('class_teachers')
+		.values(teacherIds.map((userId) => ({ class_id: classId, user_id: userId })))
+		.execute();
+}
+
 export interface NewClassInput {
 	schoolId: number;
 	name: string;
@@ -190,21 +225,13 @@ export async function createClass(
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
-			if (teacherIds.length > 0) {
-				await trx
-					.insertInto('class_teachers')
-					.values(teacherIds.map((userId) => ({ class_id: id, user_id: userId })))
-					.execute();
-			}
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'class.created',
-					schoolId: input.schoolId,
-					target: { type: 'class', id },
-					detail: { name, academicYear: input.academicYear, teacherIds }
-				},
-				trx
+			await addTeachers(trx, id, teacherIds);
+			await auditClass(
+				trx,
+				actor,
+				'class.created',
+				{ id, school_id: input.schoolId },
+				{ name, academicYear: input.academicYear, teacherIds }
 			);
 			return id;
 		});
@@ -318,12 +345,7 @@ export async function renameClass(classId: number, rawName: string, actor?: Acto
 	await getDb()
 		.transaction()
 		.execute(async (trx) => {
-			const cls = await trx
-				.selectFrom('classes')
-				.select(['school_id', 'academic_year', 'name'])
-				.where('id', '=', classId)
-				.executeTakeFirst();
-			if (!cls) throw new Refused('There is no such class.');
+			const cls = await classOf(trx, classId);
 			if (await nameTaken(trx, cls.school_id, name, cls.academic_year, classId)) {
 				throw new Refused(
 					`Your school already has a class called "${name}" in ${cls.academic_year}. Choose another name.`,
@@ -331,16 +353,7 @@ export async function renameClass(classId: number, rawName: string, actor?: Acto
 				);
 			}
 			await trx.updateTable('classes').set({ name }).where('id', '=', classId).execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'class.renamed',
-					schoolId: cls.school_id,
-					target: { type: 'class', id: classId },
-					detail: { from: cls.name, to: name }
-				},
-				trx
-			);
+			await auditClass(trx, actor, 'class.renamed', cls, { from: cls.name, to: name });
 		});
 }
 
@@ -354,24 +367,11 @@ export async function regenerateClassCode(
 	return getDb()
 		.transaction()
 		.execute(async (trx) => {
-			const cls = await trx
-				.selectFrom('classes')
-				.select(['school_id', 'code'])
-				.where('id', '=', classId)
-				.executeTakeFirst();
-			if (!cls) throw new Refused('There is no such class.');
+			const cls = await classOf(trx, classId);
 			// freshCode never returns the current code: this class already holds it.
 			const code = await freshCode(trx, makeCode);
 			await trx.updateTable('classes').set({ code }).where('id', '=', classId).execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'class.code_regenerated',
-					schoolId: cls.school_id,
-					target: { type: 'class', id: classId }
-				},
-				trx
-			);
+			await auditClass(trx, actor, 'class.code_regenerated', cls);
 			return code;
 		});
 }
@@ -390,26 +390,13 @@ async function setArchived(classId: number, archived: boolean, actor?: Actor): P
 	await getDb()
 		.transaction()
 		.execute(async (trx) => {
-			const cls = await trx
-				.selectFrom('classes')
-				.select('school_id')
-				.where('id', '=', classId)
-				.executeTakeFirst();
-			if (!cls) throw new Refused('There is no such class.');
+			const cls = await classOf(trx, classId);
 			await trx
 				.updateTable('classes')
 				.set({ archived_at: archived ? nowIso() : null })
 				.where('id', '=', classId)
 				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: archived ? 'class.archived' : 'class.restored',
-					schoolId: cls.school_id,
-					target: { type: 'class', id: classId }
-				},
-				trx
-			);
+			await auditClass(trx, actor, archived ? 'class.archived' : 'class.restored', cls);
 		});
 }
 
@@ -422,44 +409,19 @@ export async function setClassTeachers(
 	await getDb()
 		.transaction()
 		.execute(async (trx) => {
-			const cls = await trx
-				.selectFrom('classes')
-				.select('school_id')
-				.where('id', '=', classId)
-				.executeTakeFirst();
-			if (!cls) throw new Refused('There is no such class.');
+			const cls = await classOf(trx, classId);
 			const ids = await checkTeachers(trx, cls.school_id, teacherIds);
 			await trx.deleteFrom('class_teachers').where('class_id', '=', classId).execute();
-			if (ids.length > 0) {
-				await trx
-					.insertInto('class_teachers')
-					.values(ids.map((userId) => ({ class_id: classId, user_id: userId })))
-					.execute();
-			}
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'class.teachers_set',
-					schoolId: cls.school_id,
-					target: { type: 'class', id: classId },
-					detail: { teacherIds: ids }
-				},
-				trx
-			);
+			await addTeachers(trx, classId, ids);
+			await auditClass(trx, actor, 'class.teachers_set', cls, { teacherIds: ids });
 		});
 }
 
 /** The teacher's "sign the class out", recorded. Returns how many sign-ins ended. */
 export async function signClassOut(classId: number, actor?: Actor): Promise<number> {
-	const cls = await getClass(classId);
-	if (!cls) throw new Refused('There is no such class.');
+	const db = getDb();
+	const cls = await classOf(db, classId);
 	const ended = await signOutClass(classId);
-	await recordAudit({
-		actor: staffActor(actor),
-		action: 'class.signed_out',
-		schoolId: cls.schoolId,
-		target: { type: 'class', id: classId },
-		detail: { sessions: ended }
-	});
+	await auditClass(db, actor, 'class.signed_out', cls, { sessions: ended });
 	return ended;
 }

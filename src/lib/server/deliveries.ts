@@ -6,6 +6,7 @@ import { getDb, nowIso } from './db';
 import type { ClassSession, SessionMode, SessionStatus } from './db/schema';
 import { getLesson, type Lesson } from './lessons';
 import { publish } from './live';
+import type { LiveState } from '../lesson-view';
 
 export class SessionRefused extends Error {}
 
@@ -14,6 +15,8 @@ export interface SessionInfo {
 	classId: number;
 	schoolId: number;
 	className: string;
+	/** The class's join code, for the teacher's lobby and the board (never a pupil's view). */
+	classCode: string;
 	lessonId: string;
 	lessonHash: string;
 	mode: SessionMode;
@@ -28,16 +31,11 @@ export interface SessionInfo {
 	endedAt: string | null;
 }
 
-/** What every device in a live session may know: no names, no answers. */
-export interface LiveState {
-	sessionId: number;
-	status: SessionStatus;
-	currentStep: number;
-	stepCount: number;
-	revealedQuestion: string | null;
-}
+// Its shape lives in lesson-view.ts, so that the pupil's device reads the same type.
+export type { LiveState };
 
-function effectiveStatus(
+/** Shared with reports: the status a session has now, whatever its row still says. */
+export function effectiveStatus(
 	row: Pick<ClassSession, 'status' | 'mode' | 'closes_at'>,
 	now: Date
 ): SessionStatus {
@@ -61,6 +59,7 @@ function sessionQuery() {
 			's.class_id',
 			'c.school_id',
 			'c.name as class_name',
+			'c.code as class_code',
 			's.lesson_id',
 			's.lesson_hash',
 			's.mode',
@@ -83,6 +82,7 @@ function toInfo(row: SessionRow, now = new Date()): SessionInfo {
 		classId: row.class_id,
 		schoolId: row.school_id,
 		className: row.class_name,
+		classCode: row.class_code,
 		lessonId: row.lesson_id,
 		lessonHash: row.lesson_hash,
 		mode: row.mode,
@@ -330,14 +330,21 @@ export async function revealQuestion(
 export async function endSession(session: SessionInfo, by: StaffPrincipal): Promise<void> {
 	if (session.status === 'ended') return;
 	await getDb()
-		.updateTable('class_sessions')
-		.set({ status: 'ended', ended_at: nowIso() })
-		.where('id', '=', session.id)
-		.execute();
-	await recordAudit({
-		actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
-		action: 'session.ended',
-		target: { type: 'session', id: session.id }
-	});
+		.transaction()
+		.execute(async (trx) => {
+			await trx
+				.updateTable('class_sessions')
+				.set({ status: 'ended', ended_at: nowIso() })
+				.where('id', '=', session.id)
+				.execute();
+			await recordAudit(
+				{
+					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					action: 'session.ended',
+					target: { type: 'session', id: session.id }
+				},
+				trx
+			);
+		});
 	publishState(session, { status: 'ended' });
 }

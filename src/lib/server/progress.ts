@@ -79,16 +79,20 @@ export async function joinSession(session: SessionInfo, pupilId: number): Promis
 	publish(session.id, 'joined', { count: 1 }, 'staff');
 }
 
-/** The pupil is looking at `step` (live: the teacher's step; self-paced: their own). */
+/**
+ * The pupil is looking at `step` (live: the teacher's step; self-paced: their own).
+ * `before` is their progress when the caller has just read it, so it is not read twice.
+ */
 export async function recordStep(
 	session: SessionInfo,
 	lesson: Lesson,
 	pupilId: number,
-	step: number
+	step: number,
+	before?: PupilProgress
 ): Promise<PupilProgress> {
 	const last = lesson.steps.length - 1;
 	const target = Math.max(-1, Math.min(step, last));
-	const before = await getProgress(session.id, pupilId);
+	before ??= await getProgress(session.id, pupilId);
 	const next: PupilProgress = {
 		currentStep: target,
 		furthestStep: Math.max(before.furthestStep, target),
@@ -184,13 +188,15 @@ export async function sessionRoster(session: SessionInfo): Promise<AttendanceRow
 	);
 }
 
+/** `roster` is the session's roster when the caller has just read it, so it is not read twice. */
 export async function markAttendance(
 	session: SessionInfo,
 	marks: { pupilId: number; status: AttendanceStatus }[],
-	by: StaffPrincipal
+	by: StaffPrincipal,
+	roster?: AttendanceRow[]
 ): Promise<void> {
-	const roster = new Set((await sessionRoster(session)).map((r) => r.pupilId));
-	const unknown = marks.filter((m) => !roster.has(m.pupilId));
+	const onRoster = new Set((roster ?? (await sessionRoster(session))).map((r) => r.pupilId));
+	const unknown = marks.filter((m) => !onRoster.has(m.pupilId));
 	if (unknown.length) throw new Error('Some of those pupils are not in this session.');
 	const at = nowIso();
 	await getDb()
@@ -234,12 +240,14 @@ export async function markAttendance(
 
 /** "Mark everyone else absent": every pupil without a mark yet. */
 export async function markRestAbsent(session: SessionInfo, by: StaffPrincipal): Promise<number> {
-	const rest = (await sessionRoster(session)).filter((r) => r.status === null);
+	const roster = await sessionRoster(session);
+	const rest = roster.filter((r) => r.status === null);
 	if (rest.length)
 		await markAttendance(
 			session,
 			rest.map((r) => ({ pupilId: r.pupilId, status: 'absent' as const })),
-			by
+			by,
+			roster
 		);
 	return rest.length;
 }

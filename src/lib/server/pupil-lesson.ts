@@ -13,8 +13,6 @@ import type { AnswerFeedback, PupilQuestion, PupilStep } from '../lesson-view';
 
 type Pupil = Pick<PupilPrincipal, 'id' | 'classId'>;
 
-/** Used only when facts.yml has lost its entry: Childline's number has not changed since 1986. */
-
 export function sessionHref(sessionId: number): string {
 	return `/session/${sessionId}`;
 }
@@ -75,7 +73,7 @@ export async function openPupilSession(
 	let step = progress.currentStep;
 	if (session.mode === 'live') {
 		step = Math.max(-1, Math.min(session.currentStep, lesson.steps.length - 1));
-		if (step >= 0) progress = await recordStep(session, lesson, pupil.id, step);
+		if (step >= 0) progress = await recordStep(session, lesson, pupil.id, step, progress);
 	}
 	const answers = await answersOfPupil(pupil.id, lesson);
 	const view: PupilSessionView = {
@@ -142,14 +140,14 @@ export async function movePupil(
 	if (direction === 'finish') {
 		if (here !== last)
 			return { ok: false, status: 400, message: 'Finish is on the last step of the lesson.' };
-		await recordStep(session, lesson, pupil.id, last);
+		await recordStep(session, lesson, pupil.id, last, progress);
 		return { ok: true, step: last, finished: true };
 	}
 	const target =
 		direction === 'next'
 			? Math.min(here + 1, last, progress.furthestStep + 1)
 			: Math.max(here - 1, -1);
-	await recordStep(session, lesson, pupil.id, target);
+	await recordStep(session, lesson, pupil.id, target, progress);
 	return { ok: true, step: target, finished: false };
 }
 

@@ -3,10 +3,10 @@
 // audit entries name pupils by id only, because the coordinator reads the audit log.
 import type { Transaction } from 'kysely';
 import { decodePicturePassword, encodePicturePassword, PICTURES } from '../pictures';
-import { recordAudit } from './audit';
-import { issueLoginCardTokens } from './auth/pupil-login';
+import { recordAudit, staffActor } from './audit';
+import { issueLoginCardsIn } from './auth/pupil-login';
 import { signOutPupil } from './auth/session';
-import { Refused, staffActor, type Actor } from './classes';
+import { auditClass, classOf, Refused, type Actor } from './classes';
 import { getDb, nowIso } from './db';
 import type { DB } from './db/schema';
 import {
@@ -60,16 +60,6 @@ function checkName(name: PupilName): PupilName {
 	return { firstName: result.firstName, lastInitial: result.lastInitial };
 }
 
-async function classOf(db: Trx, classId: number) {
-	const cls = await db
-		.selectFrom('classes')
-		.select(['id', 'school_id', 'archived_at'])
-		.where('id', '=', classId)
-		.executeTakeFirst();
-	if (!cls) throw new Refused('There is no such class.');
-	return cls;
-}
-
 async function pupilOf(db: Trx, pupilId: number) {
 	const pupil = await db
 		.selectFrom('pupils as p')
@@ -87,6 +77,26 @@ async function pupilOf(db: Trx, pupilId: number) {
 		.executeTakeFirst();
 	if (!pupil) throw new Refused('There is no such pupil.');
 	return pupil;
+}
+
+/** An audit entry about a pupil, by id only (the coordinator reads the log), under their school. */
+async function auditPupil(
+	db: Trx,
+	actor: Actor | undefined,
+	action: string,
+	pupil: { id: number; school_id: number },
+	detail?: Record<string, unknown>
+): Promise<void> {
+	await recordAudit(
+		{
+			actor: staffActor(actor),
+			action,
+			schoolId: pupil.school_id,
+			target: { type: 'pupil', id: pupil.id },
+			detail
+		},
+		db
+	);
 }
 
 async function currentNameKeys(
@@ -197,16 +207,7 @@ export async function addPupils(
 					.executeTakeFirstOrThrow();
 				added.push({ id, ...name, pictures: decodePicturePassword(picturePassword) });
 			}
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupils.added',
-					schoolId: cls.school_id,
-					target: { type: 'class', id: classId },
-					detail: { count: added.length }
-				},
-				trx
-			);
+			await auditClass(trx, actor, 'pupils.added', cls, { count: added.length });
 			return added;
 		});
 }
@@ -310,15 +311,7 @@ export async function renamePupil(
 				.set({ first_name: checked.firstName, last_initial: checked.lastInitial })
 				.where('id', '=', pupilId)
 				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupil.renamed',
-					schoolId: pupil.school_id,
-					target: { type: 'pupil', id: pupilId }
-				},
-				trx
-			);
+			await auditPupil(trx, actor, 'pupil.renamed', pupil);
 			return checked;
 		});
 }
@@ -335,15 +328,7 @@ export async function archivePupil(pupilId: number, actor?: Actor): Promise<void
 				.set({ archived_at: nowIso() })
 				.where('id', '=', pupilId)
 				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupil.archived',
-					schoolId: pupil.school_id,
-					target: { type: 'pupil', id: pupilId }
-				},
-				trx
-			);
+			await auditPupil(trx, actor, 'pupil.archived', pupil);
 		});
 	await signOutPupil(pupilId);
 }
@@ -365,15 +350,7 @@ export async function restorePupil(pupilId: number, actor?: Actor): Promise<void
 				.set({ archived_at: null })
 				.where('id', '=', pupilId)
 				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupil.restored',
-					schoolId: pupil.school_id,
-					target: { type: 'pupil', id: pupilId }
-				},
-				trx
-			);
+			await auditPupil(trx, actor, 'pupil.restored', pupil);
 		});
 }
 
@@ -413,16 +390,11 @@ export async function movePupil(
 				.set({ class_id: toClassId, picture_password: picturePassword })
 				.where('id', '=', pupilId)
 				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupil.moved',
-					schoolId: pupil.school_id,
-					target: { type: 'pupil', id: pupilId },
-					detail: { fromClassId: pupil.class_id, toClassId, picturesChanged }
-				},
-				trx
-			);
+			await auditPupil(trx, actor, 'pupil.moved', pupil, {
+				fromClassId: pupil.class_id,
+				toClassId,
+				picturesChanged
+			});
 			return { picturesChanged, pictures: decodePicturePassword(picturePassword) };
 		});
 	// Signed in to the old class's lessons: sign in again with the new class's code.
@@ -442,15 +414,7 @@ export async function regeneratePicturePassword(pupilId: number, actor?: Actor):
 				.set({ picture_password: password })
 				.where('id', '=', pupilId)
 				.execute();
-			await recordAudit(
-				{
-					actor: staffActor(actor),
-					action: 'pupil.pictures_changed',
-					schoolId: pupil.school_id,
-					target: { type: 'pupil', id: pupilId }
-				},
-				trx
-			);
+			await auditPupil(trx, actor, 'pupil.pictures_changed', pupil);
 			return decodePicturePassword(password);
 		});
 }
@@ -467,20 +431,14 @@ export async function issueClassLoginCards(
 	classId: number,
 	actor?: Actor
 ): Promise<Map<number, string>> {
-	const cls = await getDb()
-		.selectFrom('classes')
-		.select(['school_id', 'archived_at'])
-		.where('id', '=', classId)
-		.executeTakeFirst();
-	if (!cls) throw new Refused('There is no such class.');
-	if (cls.archived_at) throw new Refused('This class is archived: restore it first.');
-	const tokens = await issueLoginCardTokens(classId);
-	await recordAudit({
-		actor: staffActor(actor),
-		action: 'login_cards.issued',
-		schoolId: cls.school_id,
-		target: { type: 'class', id: classId },
-		detail: { count: tokens.size }
-	});
-	return tokens;
+	// Cards and their audit entry in one transaction: printed cards are always on the record.
+	return getDb()
+		.transaction()
+		.execute(async (trx) => {
+			const cls = await classOf(trx, classId);
+			if (cls.archived_at) throw new Refused('This class is archived: restore it first.');
+			const tokens = await issueLoginCardsIn(trx, classId, new Date());
+			await auditClass(trx, actor, 'login_cards.issued', cls, { count: tokens.size });
+			return tokens;
+		});
 }

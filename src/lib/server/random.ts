@@ -1,7 +1,7 @@
 // Randomness: secure tokens and codes for real use, and a seeded generator so the
 // demo borough is the same on every machine.
 import { getRandomValues } from 'node:crypto';
-import { PICTURES, PICTURE_PASSWORD_LENGTH } from '../pictures';
+import { encodePicturePassword, PICTURES, PICTURE_PASSWORD_LENGTH } from '../pictures';
 
 /** Class codes avoid characters that look alike when read off a board (0/O, 1/I/L, 2/Z, 5/S, 8/B). */
 export const CLASS_CODE_ALPHABET = 'ACDEFGHJKMNPQRTUVWXY3479';
@@ -48,6 +48,6 @@ export function makePicturePassword(taken: Set<string>, random: RandomInt = secu
 		for (let i = 0; i < PICTURE_PASSWORD_LENGTH; i++) {
 			chosen.push(pool.splice(random(pool.length), 1)[0]);
 		}
-		if (!taken.has(chosen.join('-'))) return chosen;
+		if (!taken.has(encodePicturePassword(chosen))) return chosen;
 	}
 }

@@ -13,6 +13,7 @@ import {
 	classReport,
 	schoolSummary,
 	type BoroughDashboard,
+	type LessonFigures,
 	type ReportFilter
 } from './reports';
 import {
@@ -141,14 +142,14 @@ function drawable(charts: ChartSpec[]): ChartSpec[] {
 	return charts.filter((c) => c.categories.length > 0);
 }
 
-function gainChart(
-	id: string,
-	place: string,
-	all: { title: string; before: Disclosed; after: Disclosed }[]
-): ChartSpec {
-	const rows = all
-		.filter((r) => hasFigure(r.before, r.after))
-		.map((r) => ({ title: r.title, before: chartValue(r.before), after: chartValue(r.after) }));
+function gainChart(id: string, place: string, lessons: LessonFigures[]): ChartSpec {
+	const rows = lessons
+		.filter((l) => hasFigure(l.gain.before, l.gain.after))
+		.map((l) => ({
+			title: l.title,
+			before: chartValue(l.gain.before),
+			after: chartValue(l.gain.after)
+		}));
 	return {
 		id,
 		title: `Correct answers before and after each lesson${place}`,
@@ -209,15 +210,7 @@ export async function loadBoroughReport(
 			format: 'count',
 			tableId: 'weeks'
 		},
-		gainChart(
-			'gain-by-lesson',
-			' across the borough',
-			dashboard.byLesson.map((l) => ({
-				title: l.title,
-				before: l.gain.before,
-				after: l.gain.after
-			}))
-		)
+		gainChart('gain-by-lesson', ' across the borough', dashboard.byLesson)
 	];
 	return { dashboard, tables, charts: drawable(charts), legend: anyHidden(tables) ? LEGEND : null };
 }
@@ -246,13 +239,7 @@ export async function loadSchoolReport(
 	lessons: Lesson[]
 ): Promise<SchoolReport> {
 	const summary = await schoolSummary(schoolId, filter, lessons);
-	const shown = lessons.filter((l) => !filter.lessonId || l.id === filter.lessonId);
-	const byLesson = [];
-	for (const lesson of shown) {
-		const one = await schoolSummary(schoolId, { ...filter, lessonId: lesson.id }, lessons);
-		byLesson.push({ lessonId: lesson.id, title: lesson.title, figures: one.totals });
-	}
-	const tables = schoolTables(summary, byLesson);
+	const tables = schoolTables(summary);
 	const withCompletion = summary.classes.filter((c) => hasFigure(c.completion));
 	const charts: ChartSpec[] = [
 		{
@@ -266,15 +253,7 @@ export async function loadSchoolReport(
 			format: 'percent',
 			tableId: 'classes'
 		},
-		gainChart(
-			'gain-by-lesson',
-			` at ${summary.name}`,
-			byLesson.map((l) => ({
-				title: l.title,
-				before: l.figures.gain.before,
-				after: l.figures.gain.after
-			}))
-		)
+		gainChart('gain-by-lesson', ` at ${summary.name}`, summary.byLesson)
 	];
 	return {
 		name: summary.name,

@@ -81,10 +81,7 @@ export function anyHidden(tables: ReportTable[]): boolean {
 
 // ——— school ———
 
-export function schoolTables(
-	summary: SchoolSummary,
-	byLesson: { lessonId: string; title: string; figures: Figures }[]
-): ReportTable[] {
+export function schoolTables(summary: SchoolSummary): ReportTable[] {
 	return [
 		{
 			id: 'classes',
@@ -105,10 +102,10 @@ export function schoolTables(
 			title: 'Lesson by lesson',
 			caption: `Each lesson across ${summary.name}`,
 			columns: [{ label: 'Lesson' }, ...FIGURE_COLUMNS],
-			rows: byLesson.map((l) => ({
+			rows: summary.byLesson.map((l) => ({
 				key: l.lessonId,
 				header: textCell(l.title),
-				cells: figureCells(l.figures)
+				cells: figureCells(l)
 			})),
 			empty: 'There are no lessons in the library.'
 		}

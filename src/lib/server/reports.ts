@@ -4,6 +4,7 @@
 // facts are combined in TypeScript so that one set of definitions serves every table.
 import { sql } from 'kysely';
 import { dataVersion, getDb, getHandle, nowIso, type Handle } from './db';
+import { effectiveStatus } from './deliveries';
 import {
 	LEGEND,
 	MIN_PUPILS,
@@ -309,7 +310,8 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 		scope.schoolId !== undefined ||
 		!!(filter.academicYear || filter.lessonId || filter.from || filter.to);
 	const pupilIds = scopedPupilIds(scope, filter);
-	const now = nowIso();
+	const clock = new Date();
+	const now = clock.toISOString();
 
 	const [pupilRows, sessionRows, attendance, ends, answers, paper] = await Promise.all([
 		scopedPupils(scope, filter)
@@ -410,9 +412,7 @@ async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[
 	const sessions: SessionFact[] = sessionRows.map((s) => {
 		if (s.mode === 'self' && s.status === 'lobby' && s.closes_at && s.closes_at > now)
 			expires = expires === null || s.closes_at < expires ? s.closes_at : expires;
-		const ended =
-			s.status === 'ended' || (s.mode === 'self' && !!s.closes_at && s.closes_at <= now);
-		const status = ended ? 'ended' : s.status;
+		const status = effectiveStatus(s, clock);
 		return {
 			id: s.id,
 			classId: s.class_id,
@@ -520,6 +520,17 @@ function figures(facts: Facts, pick: Pick): Figures {
 	};
 }
 
+export type LessonFigures = { lessonId: string; title: string } & Figures;
+
+/** Figures for each lesson loaded, in library order. */
+function lessonFigures(facts: Facts): LessonFigures[] {
+	return [...facts.lessons.values()].map((l) => ({
+		lessonId: l.id,
+		title: l.title,
+		...figures(facts, { lessonId: l.id })
+	}));
+}
+
 // ——— class report (teachers and leads: names of their own pupils) ———
 
 export interface QuestionReport {
@@ -625,21 +636,28 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 				.execute()
 		: [];
 
+	// Grouped once, not filtered afresh for every session and question.
+	const audienceOf = new Map<number, number>();
+	for (const a of someAudience)
+		if (names.has(a.pupil_id))
+			audienceOf.set(a.session_id, (audienceOf.get(a.session_id) ?? 0) + 1);
+	const groupsOf = new Map<string, typeof answerGroups>();
+	for (const g of answerGroups) {
+		const key = `${g.session_id}\n${g.phase}\n${g.question_id}`;
+		const list = groupsOf.get(key);
+		if (list) list.push(g);
+		else groupsOf.set(key, [g]);
+	}
+
 	const sessionReports: SessionReport[] = sessions.map((s) => {
 		const lesson = byId.get(s.lesson_id)!;
 		const c = counts.get(s.id) ?? { present: 0, absent: 0 };
-		const audience =
-			s.audience === 'some'
-				? someAudience.filter((a) => a.session_id === s.id && names.has(a.pupil_id)).length
-				: ids.length;
+		const audience = s.audience === 'some' ? (audienceOf.get(s.id) ?? 0) : ids.length;
 		const questions: QuestionReport[] = [];
 		for (const phase of ['pre', 'main'] as const) {
 			for (const q of lesson.questions) {
-				const groups = answerGroups.filter(
-					(g) => g.session_id === s.id && g.question_id === q.id && g.phase === phase
-				);
-				if (groups.length === 0) continue;
-				questions.push(questionReport(q, phase, groups));
+				const groups = groupsOf.get(`${s.id}\n${phase}\n${q.id}`);
+				if (groups) questions.push(questionReport(q, phase, groups));
 			}
 		}
 		return {
@@ -742,6 +760,8 @@ export interface SchoolSummary {
 	name: string;
 	legend: string;
 	classes: ({ classId: number; name: string } & Figures)[];
+	/** Each lesson of the filter across the school, from the same facts as the totals. */
+	byLesson: LessonFigures[];
 	totals: Figures;
 }
 
@@ -774,6 +794,7 @@ export async function schoolSummary(
 			name: c.name,
 			...figures(facts, { classId: c.id })
 		})),
+		byLesson: lessonFigures(facts),
 		totals: figures(facts, { all: true })
 	};
 }
@@ -794,7 +815,7 @@ export interface BoroughDashboard {
 	schoolsRegistered: number;
 	totals: Figures;
 	bySchool: ({ schoolId: number; name: string; reached: CountCell } & Omit<Figures, 'reached'>)[];
-	byLesson: ({ lessonId: string; title: string } & Figures)[];
+	byLesson: LessonFigures[];
 	/** ISO weeks (`2026-W48`), oldest first. */
 	byWeek: { week: string; sessions: number; pupilsReached: number }[];
 }
@@ -955,11 +976,7 @@ async function workOutDashboard(
 		schoolsRegistered: schools.length,
 		totals,
 		bySchool,
-		byLesson: [...facts.lessons.values()].map((l) => ({
-			lessonId: l.id,
-			title: l.title,
-			...figures(facts, { lessonId: l.id })
-		})),
+		byLesson: lessonFigures(facts),
 		byWeek
 	};
 	return { value, expires: facts.expires };

@@ -1,6 +1,6 @@
 // Staff accounts: sign-in with limits, invitations and reset links (no mail server:
 // links are shown to copy), password changes, roles and disabling.
-import { recordAudit, type AuditActor } from './audit';
+import { recordAudit, staffActor } from './audit';
 import { getDb, nowIso } from './db';
 import type { Role } from './db/schema';
 import { hashPassword, verifyPassword } from './auth/password';
@@ -15,10 +15,6 @@ export const RESET_HOURS = 24;
 
 export function normaliseEmail(email: string): string {
 	return email.trim().toLowerCase();
-}
-
-function actorOf(user: StaffPrincipal): AuditActor {
-	return { type: 'staff', id: user.id, schoolId: user.schoolId };
 }
 
 // verify() against a real argon2id hash of a random string, so an unknown address
@@ -130,7 +126,7 @@ export async function createInvitation(
 			.execute();
 		await recordAudit(
 			{
-				actor: actorOf(by),
+				actor: staffActor(by),
 				action: 'staff.invited',
 				schoolId: input.schoolId,
 				detail: { role: input.role, note: input.note?.trim() || null }
@@ -199,7 +195,7 @@ export async function revokeInvitation(id: string, by: StaffPrincipal): Promise<
 		.where('used_at', 'is', null)
 		.execute();
 	await recordAudit({
-		actor: actorOf(by),
+		actor: staffActor(by),
 		action: 'staff.invitation_revoked',
 		schoolId: invitation.school_id
 	});
@@ -327,7 +323,7 @@ export async function createPasswordReset(
 ): Promise<{ token: string; expiresAt: Date }> {
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + RESET_HOURS * 60 * 60 * 1000);
-	const target = await getStaffUser(targetId);
+	const target = await schoolAndRole(targetId);
 	await getDb()
 		.transaction()
 		.execute(async (trx) => {
@@ -349,9 +345,9 @@ export async function createPasswordReset(
 				.execute();
 			await recordAudit(
 				{
-					actor: actorOf(by),
+					actor: staffActor(by),
 					action: 'staff.reset_issued',
-					schoolId: target?.schoolId ?? null,
+					schoolId: target?.school_id ?? null,
 					target: { type: 'staff', id: targetId }
 				},
 				trx
@@ -457,7 +453,7 @@ export async function changePassword(
 		.execute();
 	await invalidateAllStaffSessions(user.id);
 	await recordAudit({
-		actor: actorOf(user),
+		actor: staffActor(user),
 		action: 'staff.password_changed',
 		target: { type: 'staff', id: user.id }
 	});
@@ -475,6 +471,15 @@ export interface StaffSummary {
 	schoolName: string | null;
 	disabled: boolean;
 	classes: string[];
+}
+
+/** A member of staff's school and role, for the audit entry of a change to their account. */
+async function schoolAndRole(id: number) {
+	return getDb()
+		.selectFrom('staff_users')
+		.select(['school_id', 'role'])
+		.where('id', '=', id)
+		.executeTakeFirst();
 }
 
 export async function getStaffUser(id: number): Promise<StaffSummary | undefined> {
@@ -536,7 +541,7 @@ export async function setDisabled(
 	disabled: boolean,
 	by: StaffPrincipal
 ): Promise<void> {
-	const target = await getStaffUser(targetId);
+	const target = await schoolAndRole(targetId);
 	await getDb()
 		.transaction()
 		.execute(async (trx) => {
@@ -549,9 +554,9 @@ export async function setDisabled(
 				await trx.deleteFrom('staff_sessions').where('user_id', '=', targetId).execute();
 			await recordAudit(
 				{
-					actor: actorOf(by),
+					actor: staffActor(by),
 					action: disabled ? 'staff.disabled' : 'staff.enabled',
-					schoolId: target?.schoolId ?? null,
+					schoolId: target?.school_id ?? null,
 					target: { type: 'staff', id: targetId }
 				},
 				trx
@@ -565,8 +570,8 @@ export async function changeRole(
 	role: 'lead' | 'teacher',
 	by: StaffPrincipal
 ): Promise<boolean> {
-	const target = await getStaffUser(targetId);
-	if (!target || target.role === 'coordinator' || target.schoolId === null) return false;
+	const target = await schoolAndRole(targetId);
+	if (!target || target.role === 'coordinator' || target.school_id === null) return false;
 	if (target.role === role) return true;
 	await getDb()
 		.transaction()
@@ -574,9 +579,9 @@ export async function changeRole(
 			await trx.updateTable('staff_users').set({ role }).where('id', '=', targetId).execute();
 			await recordAudit(
 				{
-					actor: actorOf(by),
+					actor: staffActor(by),
 					action: 'staff.role_changed',
-					schoolId: target.schoolId,
+					schoolId: target.school_id,
 					target: { type: 'staff', id: targetId },
 					detail: { from: target.role, to: role }
 				},

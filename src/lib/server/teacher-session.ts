@@ -4,7 +4,7 @@
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { STRAND_NAMES, type PupilStep } from '../lesson-view';
-import { answeredBy, tallyAnswers } from './answers';
+import { sessionResults, tallyAnswers, type QuestionTally } from './answers';
 import type { StaffPrincipal } from './auth/session';
 import { getClass } from './classes';
 import { getDb } from './db';
@@ -123,6 +123,17 @@ export interface LessonChoice {
 	withClassLabel: string;
 }
 
+/** What the "start a lesson" page says of any lesson, with the strand's name in words. */
+function lessonBasics(lesson: Lesson) {
+	return {
+		id: lesson.id,
+		title: lesson.title,
+		summary: lesson.summary,
+		minutes: lesson.minutes,
+		strand: STRAND_NAMES[lesson.strand] ?? lesson.strand
+	};
+}
+
 export async function lessonChoices(classId: number, now = new Date()): Promise<LessonChoice[]> {
 	const sessions = await listSessionsForClass(classId, now);
 	return getLibrary().lessons.map((lesson) => {
@@ -138,15 +149,7 @@ export async function lessonChoices(classId: number, now = new Date()): Promise<
 			withClass = 'done';
 			withClassLabel = `Done ${formatDay((done.endedAt ?? done.closesAt ?? done.createdAt).slice(0, 10))}`;
 		}
-		return {
-			id: lesson.id,
-			title: lesson.title,
-			summary: lesson.summary,
-			minutes: lesson.minutes,
-			strand: STRAND_NAMES[lesson.strand] ?? lesson.strand,
-			withClass,
-			withClassLabel
-		};
+		return { ...lessonBasics(lesson), withClass, withClassLabel };
 	});
 }
 
@@ -155,11 +158,7 @@ export function lessonToStart(lessonId: string | null) {
 	const lesson = lessonId ? getLesson(lessonId) : undefined;
 	if (!lesson) return null;
 	return {
-		id: lesson.id,
-		title: lesson.title,
-		summary: lesson.summary,
-		minutes: lesson.minutes,
-		strand: STRAND_NAMES[lesson.strand] ?? lesson.strand,
+		...lessonBasics(lesson),
 		steps: lesson.steps.length,
 		safeguardingHtml: lesson.safeguardingHtml ?? null
 	};
@@ -288,27 +287,24 @@ async function openCatchUpFor(
 	pupilIds: number[],
 	now: Date
 ): Promise<number | undefined> {
-	const db = getDb();
-	const sessions = await db
-		.selectFrom('class_sessions')
-		.select('id')
-		.where('class_id', '=', classId)
-		.where('lesson_id', '=', lessonId)
-		.where('mode', '=', 'self')
-		.where('audience', '=', 'some')
-		.where('status', '<>', 'ended')
-		.where('closes_at', '>', now.toISOString())
+	// One read of every open catch-up's audience, compared as sorted lists of ids.
+	const rows = await getDb()
+		.selectFrom('class_sessions as s')
+		.innerJoin('class_session_pupils as a', 'a.session_id', 's.id')
+		.select(['s.id', 'a.pupil_id'])
+		.where('s.class_id', '=', classId)
+		.where('s.lesson_id', '=', lessonId)
+		.where('s.mode', '=', 'self')
+		.where('s.audience', '=', 'some')
+		.where('s.status', '<>', 'ended')
+		.where('s.closes_at', '>', now.toISOString())
+		.orderBy('s.id')
+		.orderBy('a.pupil_id')
 		.execute();
-	for (const session of sessions) {
-		const audience = await db
-			.selectFrom('class_session_pupils')
-			.select('pupil_id')
-			.where('session_id', '=', session.id)
-			.orderBy('pupil_id')
-			.execute();
-		if (audience.map((a) => a.pupil_id).join() === pupilIds.join()) return session.id;
-	}
-	return undefined;
+	const audiences = new Map<number, number[]>();
+	for (const r of rows) audiences.set(r.id, [...(audiences.get(r.id) ?? []), r.pupil_id]);
+	const wanted = pupilIds.join();
+	return [...audiences].find(([, ids]) => ids.join() === wanted)?.[0];
 }
 
 // ——— the class's sessions ———
@@ -389,11 +385,7 @@ export interface ChartData {
 	options: { html: string; count: number; correct: boolean }[];
 }
 
-function chartFor(
-	lesson: Lesson,
-	questionId: string,
-	tally: Awaited<ReturnType<typeof tallyAnswers>>
-): ChartData | null {
+function chartFor(lesson: Lesson, questionId: string, tally: QuestionTally[]): ChartData | null {
 	const question = lesson.questions.find((q) => q.id === questionId);
 	const counts = tally.find((t) => t.questionId === questionId);
 	if (!question || !counts) return null;
@@ -438,10 +430,7 @@ async function questionStatuses(
 ): Promise<QuestionStatus[]> {
 	const { ids, phase } = questionsOnStep(lesson, session.currentStep);
 	if (ids.length === 0) return [];
-	const [who, tally] = await Promise.all([
-		answeredBy(session.id, phase),
-		tallyAnswers(session, lesson, phase)
-	]);
+	const { tally, answeredBy: who } = await sessionResults(session, lesson, phase);
 	const onRoster = new Set(roster.map((r) => r.pupilId));
 	const present = roster.filter((r) => r.status === 'present');
 	return ids.flatMap((id) => {
@@ -517,8 +506,7 @@ export async function controlView(
 			}
 		};
 	}
-	const cls = await getClass(session.classId);
-	const code = cls?.code ?? '';
+	const code = session.classCode;
 	const step = session.currentStep;
 	const teacherHtml =
 		step < 0
@@ -608,7 +596,7 @@ export async function boardView(session: SessionInfo, origin: string): Promise<B
 	};
 	if (!lesson || session.status === 'ended') return view;
 	if (step < 0) {
-		const code = (await getClass(session.classId))?.code ?? '';
+		const code = session.classCode;
 		const joinUrl = `${origin}/join/${code}`;
 		const roster = await sessionRoster(session);
 		view.lobby = {
@@ -668,7 +656,7 @@ export async function saveAttendance(
 	const changed = [...marks]
 		.filter(([pupilId, status]) => known.get(pupilId) !== status)
 		.map(([pupilId, status]) => ({ pupilId, status }));
-	if (changed.length) await markAttendance(session, changed, by);
+	if (changed.length) await markAttendance(session, changed, by, roster);
 	return changed.length;
 }
 

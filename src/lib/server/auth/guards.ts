@@ -6,12 +6,13 @@ import type { PupilPrincipal, StaffPrincipal } from './session';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request'>;
 
-function wantsPage(event: Event): boolean {
-	// Endpoints and fetches get a status; people navigating get sent to sign in.
+/** People navigating (to a page, or SvelteKit's data for one) are sent to sign in. */
+function navigating(event: Event): boolean {
+	// Endpoints and fetches get a status instead.
 	return (
-		event.request.method === 'GET' &&
-		!event.url.pathname.endsWith('/__data.json') &&
-		(event.request.headers.get('accept') ?? '').includes('text/html')
+		event.url.pathname.endsWith('/__data.json') ||
+		(event.request.method === 'GET' &&
+			(event.request.headers.get('accept') ?? '').includes('text/html'))
 	);
 }
 
@@ -23,7 +24,7 @@ function signInPath(base: string, event: Event): string {
 export function requireStaff(event: Event, ...roles: Role[]): StaffPrincipal {
 	const staff = event.locals.staff;
 	if (!staff) {
-		if (wantsPage(event) || event.url.pathname.endsWith('/__data.json')) {
+		if (navigating(event)) {
 			redirect(303, signInPath('/sign-in', event));
 		}
 		error(401, 'Please sign in as staff to do this.');
@@ -34,14 +35,10 @@ export function requireStaff(event: Event, ...roles: Role[]): StaffPrincipal {
 	return staff;
 }
 
-export function requireRole(event: Event, ...roles: Role[]): StaffPrincipal {
-	return requireStaff(event, ...roles);
-}
-
 export function requirePupil(event: Event): PupilPrincipal {
 	const pupil = event.locals.pupil;
 	if (!pupil) {
-		if (wantsPage(event) || event.url.pathname.endsWith('/__data.json')) {
+		if (navigating(event)) {
 			redirect(303, '/join');
 		}
 		error(401, 'Please sign in with your class code first.');

@@ -3,7 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import type { Transaction } from 'kysely';
-import { recordAudit } from '../audit';
+import { recordAudit, staffActor } from '../audit';
 import { getDb } from '../db';
 import type { DB } from '../db/schema';
 import { PICTURES, PICTURE_PASSWORD_LENGTH, encodePicturePassword } from '../../pictures';
@@ -369,7 +369,7 @@ export async function unlockPupil(
 				.execute();
 			await recordAudit(
 				{
-					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					actor: staffActor(by),
 					action: 'pupil.unlocked',
 					schoolId: pupil.school_id,
 					target: { type: 'pupil', id: pupilId },
@@ -384,27 +384,59 @@ export async function unlockPupil(
 
 // ─── Login cards ────────────────────────────────────────────────────────────────
 
-async function issueCardIn(trx: Transaction<DB>, pupilId: number, now: Date): Promise<string> {
-	const token = generateToken();
-	// One card per pupil: a reprinted card replaces the old one.
+/**
+ * New cards for these pupils, one statement each way whatever the class size. One card
+ * per pupil: a reprinted card replaces the old one.
+ */
+async function issueCardsIn(
+	trx: Transaction<DB>,
+	pupilIds: number[],
+	now: Date
+): Promise<Map<number, string>> {
+	const tokens = new Map(pupilIds.map((id) => [id, generateToken()]));
+	if (tokens.size === 0) return tokens;
+	const at = now.toISOString();
 	await trx
 		.updateTable('pupil_login_tokens')
-		.set({ revoked_at: now.toISOString() })
-		.where('pupil_id', '=', pupilId)
+		.set({ revoked_at: at })
+		.where('pupil_id', 'in', [...tokens.keys()])
 		.where('revoked_at', 'is', null)
 		.execute();
 	await trx
 		.insertInto('pupil_login_tokens')
-		.values({ id: hashToken(token), pupil_id: pupilId, created_at: now.toISOString() })
+		.values(
+			[...tokens].map(([id, token]) => ({ id: hashToken(token), pupil_id: id, created_at: at }))
+		)
 		.execute();
-	return token;
+	return tokens;
 }
 
 /** A new login-card token for one pupil (160 random bits; only its SHA-256 is stored). */
 export async function issueLoginCardToken(pupilId: number, now = new Date()): Promise<string> {
-	return getDb()
+	const tokens = await getDb()
 		.transaction()
-		.execute((trx) => issueCardIn(trx, pupilId, now));
+		.execute((trx) => issueCardsIn(trx, [pupilId], now));
+	return tokens.get(pupilId)!;
+}
+
+/** New cards for every current pupil of a class, inside the caller's transaction. */
+export async function issueLoginCardsIn(
+	trx: Transaction<DB>,
+	classId: number,
+	now: Date
+): Promise<Map<number, string>> {
+	const pupils = await trx
+		.selectFrom('pupils')
+		.select('id')
+		.where('class_id', '=', classId)
+		.where('archived_at', 'is', null)
+		.orderBy('id')
+		.execute();
+	return issueCardsIn(
+		trx,
+		pupils.map((p) => p.id),
+		now
+	);
 }
 
 /** New cards for every current pupil of a class, in one transaction. */
@@ -414,18 +446,7 @@ export async function issueLoginCardTokens(
 ): Promise<Map<number, string>> {
 	return getDb()
 		.transaction()
-		.execute(async (trx) => {
-			const pupils = await trx
-				.selectFrom('pupils')
-				.select('id')
-				.where('class_id', '=', classId)
-				.where('archived_at', 'is', null)
-				.orderBy('id')
-				.execute();
-			const tokens = new Map<number, string>();
-			for (const { id } of pupils) tokens.set(id, await issueCardIn(trx, id, now));
-			return tokens;
-		});
+		.execute((trx) => issueLoginCardsIn(trx, classId, now));
 }
 
 export async function revokeLoginCards(pupilId: number, now = new Date()): Promise<number> {

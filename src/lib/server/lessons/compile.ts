@@ -50,19 +50,11 @@ export function compileLesson(source: string | Uint8Array, options: CompileOptio
 		try {
 			text = typeof source === 'string' ? source : decoder.decode(source);
 		} catch {
-			return {
-				lesson: null,
-				problems: [
-					{
-						path: options.file,
-						line: 1,
-						column: 1,
-						severity: 'error',
-						rule: 'file/encoding',
-						message: 'the file is not valid UTF-8 text — save it again choosing the UTF-8 encoding'
-					}
-				]
-			};
+			return fileError(
+				options.file,
+				'file/encoding',
+				'the file is not valid UTF-8 text — save it again choosing the UTF-8 encoding'
+			);
 		}
 		const parsed = parseLesson(text, options.file);
 		checkLesson(parsed, { facts, assetExists: options.assetExists } satisfies CheckContext);
@@ -79,20 +71,20 @@ export function compileLesson(source: string | Uint8Array, options: CompileOptio
 		const build = options.lazy ? buildLazyLesson : buildLesson;
 		return { lesson: build(parsed, bytes, facts, problems), problems, ...summary };
 	} catch (error) {
-		return {
-			lesson: null,
-			problems: [
-				{
-					path: options.file,
-					line: 1,
-					column: 1,
-					severity: 'error',
-					rule: 'internal',
-					message: `this file could not be read (${(error as Error).message}) — please report it to the developers`
-				}
-			]
-		};
+		return fileError(
+			options.file,
+			'internal',
+			`this file could not be read (${(error as Error).message}) — please report it to the developers`
+		);
 	}
+}
+
+/** A file that could not be read at all: one error, at its start. */
+export function fileError(path: string, rule: string, message: string): CompileResult {
+	return {
+		lesson: null,
+		problems: [{ path, line: 1, column: 1, severity: 'error', rule, message }]
+	};
 }
 
 /** More than this many problems in one file is noise: the first ones tell the author enough. */

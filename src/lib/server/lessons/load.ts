@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { InvalidLesson, Lesson, Library, Problem } from './types';
 import { assetExists } from './assets';
 import { checkDuplicateIds } from './check';
-import { compileLesson, type CompileResult } from './compile';
+import { compileLesson, fileError, type CompileResult } from './compile';
 import { FACTS_FILE, parseFacts, type FactTable } from './facts';
 import { hasErrors, sortProblems } from './problems';
 import { todayIso } from './text';
@@ -121,22 +121,23 @@ export function listLessonFiles(root: string): string[] {
 }
 
 function compileFile(root: string, file: string, facts: FactTable): CompileResult {
-	const fail = (rule: string, message: string): CompileResult => ({
-		lesson: null,
-		problems: [{ path: file, line: 1, column: 1, severity: 'error', rule, message }]
-	});
 	let bytes: Buffer;
 	try {
 		const full = path.join(root, file);
 		if (fs.statSync(full).size > MAX_LESSON_BYTES) {
-			return fail(
+			return fileError(
+				file,
 				'file/too-large',
 				`the file is larger than ${MAX_LESSON_BYTES / 1024} KB — a lesson is text only; put pictures in their own files`
 			);
 		}
 		bytes = fs.readFileSync(full);
 	} catch (error) {
-		return fail('file/unreadable', `the file could not be read (${(error as Error).message})`);
+		return fileError(
+			file,
+			'file/unreadable',
+			`the file could not be read (${(error as Error).message})`
+		);
 	}
 	return compileLesson(bytes, {
 		file,

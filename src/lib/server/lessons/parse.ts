@@ -3,25 +3,27 @@
 
 import type { Token, Tokens } from 'marked';
 import { YAMLMap, isMap, isScalar, isSeq } from 'yaml';
-import type { QuestionType, Strand } from './types';
+import type { Lesson, QuestionType } from './types';
 import { ProblemList } from './problems';
 import { FRONT_MATTER, OPTION, QUIZ } from './schema';
 import { lexBlocks, plainText, readFence } from './markdown';
 import { LineIndex, levenshtein, normaliseSource, quote, slugify } from './text';
 import { checkMap, offsetOf, readYaml } from './yaml';
 
-export interface FrontMatter {
-	id: string;
-	title: string;
-	summary: string;
-	order: number;
-	minutes: number;
-	strand: Strand;
-	objectives: string[];
-	year: number[];
-	keywords: string[];
-	safeguarding?: string;
-}
+/** The front matter as written: the lesson's own fields, before anything is rendered. */
+export type FrontMatter = Pick<
+	Lesson,
+	| 'id'
+	| 'title'
+	| 'summary'
+	| 'order'
+	| 'minutes'
+	| 'strand'
+	| 'objectives'
+	| 'year'
+	| 'keywords'
+	| 'safeguarding'
+>;
 
 export interface ParsedOption {
 	text: string;

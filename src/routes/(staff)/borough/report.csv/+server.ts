@@ -1,6 +1,8 @@
 // The borough report as a spreadsheet: the same tables as the dashboard, with its filter.
 // Every download is written to the audit log.
-import { recordAudit } from '$lib/server/audit';
+import { error } from '@sveltejs/kit';
+import { canSeeBorough } from '$lib/server/access';
+import { recordAudit, staffActor } from '$lib/server/audit';
 import { requireStaff } from '$lib/server/auth/guards';
 import { csvFileName } from '$lib/server/csv';
 import { getLibrary } from '$lib/server/lessons';
@@ -9,11 +11,12 @@ import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
 	const staff = requireStaff(event, 'coordinator');
+	if (!canSeeBorough(staff)) error(403, 'Your account cannot open the borough report.');
 	const lessons = getLibrary().lessons;
 	const { filter } = parseReportFilter(event.url.searchParams, lessons);
 	const csv = await boroughCsv(filter, lessons);
 	await recordAudit({
-		actor: { type: 'staff', id: staff.id, schoolId: staff.schoolId },
+		actor: staffActor(staff),
 		action: 'report.exported',
 		schoolId: null,
 		target: { type: 'borough', id: 'borough' },

@@ -1,6 +1,8 @@
 // The council's dashboard: borough totals, schools and lessons side by side, and weeks.
 // Coordinators see aggregates only: the page data holds tables of counts and disclosed
 // rates, never a pupil's name or id.
+import { error } from '@sveltejs/kit';
+import { canSeeBorough } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { getLibrary } from '$lib/server/lessons';
 import {
@@ -12,7 +14,8 @@ import {
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	requireStaff(event, 'coordinator');
+	const staff = requireStaff(event, 'coordinator');
+	if (!canSeeBorough(staff)) error(403, 'Your account cannot open the borough report.');
 	const lessons = getLibrary().lessons;
 	const parsed = parseReportFilter(event.url.searchParams, lessons);
 	const report = await loadBoroughReport(parsed.filter, lessons);

@@ -20,6 +20,7 @@ const NewSchool = z.object({
 export const actions: Actions = {
 	create: async (event) => {
 		const user = requireStaff(event, 'coordinator');
+		if (!canSeeBorough(user)) redirect(303, '/');
 		const parsed = parseForm(NewSchool, await event.request.formData(), ['name']);
 		if (!parsed.ok) return parsed.failure;
 		const result = await createSchool(parsed.data.name, user);

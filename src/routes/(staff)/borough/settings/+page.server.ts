@@ -1,11 +1,20 @@
+import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
+import { canSeeBorough } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { parseForm } from '$lib/server/forms';
 import { getBoroughSettings, updateBoroughSettings } from '$lib/server/schools';
 import type { Actions, PageServerLoad } from './$types';
 
+function guard(event: RequestEvent) {
+	const user = requireStaff(event, 'coordinator');
+	if (!canSeeBorough(user))
+		error(403, 'Only a council coordinator changes the borough’s settings.');
+	return user;
+}
+
 export const load: PageServerLoad = async (event) => {
-	requireStaff(event, 'coordinator');
+	guard(event);
 	return { settings: await getBoroughSettings() };
 };
 
@@ -24,7 +33,7 @@ const Settings = z.object({
 
 export const actions: Actions = {
 	default: async (event) => {
-		const user = requireStaff(event, 'coordinator');
+		const user = guard(event);
 		const parsed = parseForm(Settings, await event.request.formData(), ['name', 'pupilTarget']);
 		if (!parsed.ok) return parsed.failure;
 		await updateBoroughSettings(parsed.data, user);

@@ -1,7 +1,7 @@
 // The school report as a spreadsheet, with the page's filter. Written to the audit log.
 import { error } from '@sveltejs/kit';
 import { canSeeSchoolAggregates } from '$lib/server/access';
-import { recordAudit } from '$lib/server/audit';
+import { recordAudit, staffActor } from '$lib/server/audit';
 import { requireStaff } from '$lib/server/auth/guards';
 import { csvFileName } from '$lib/server/csv';
 import { getLibrary } from '$lib/server/lessons';
@@ -16,7 +16,7 @@ export const GET: RequestHandler = async (event) => {
 	const { filter } = parseReportFilter(event.url.searchParams, lessons);
 	const { name, csv } = await schoolCsv(schoolId, filter, lessons);
 	await recordAudit({
-		actor: { type: 'staff', id: staff.id, schoolId },
+		actor: staffActor(staff),
 		action: 'report.exported',
 		schoolId,
 		target: { type: 'school', id: schoolId },

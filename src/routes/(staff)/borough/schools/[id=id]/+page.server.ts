@@ -1,4 +1,5 @@
 import { error } from '@sveltejs/kit';
+import { parseId } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
 import { getSchool } from '$lib/server/schools';
@@ -7,14 +8,15 @@ import type { Actions, PageServerLoad } from './$types';
 // The coordinator manages any school's staff; a lead is sent to their own page.
 const scope: ScopeOf = (event, user) => {
 	if (user.role !== 'coordinator') error(403, 'Only a council coordinator manages schools.');
-	return Number(event.params.id);
+	return parseId(event.params.id);
 };
 
 export const load: PageServerLoad = async (event) => {
 	requireStaff(event, 'coordinator');
-	const school = await getSchool(Number(event.params.id));
+	const admin = await loadStaffAdmin(event, scope);
+	const school = await getSchool(parseId(event.params.id));
 	if (!school) error(404, 'There is no such school.');
-	return { ...(await loadStaffAdmin(event, scope)), school };
+	return { ...admin, school };
 };
 
 export const actions: Actions = staffAdminActions(scope);

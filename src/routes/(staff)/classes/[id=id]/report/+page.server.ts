@@ -3,22 +3,19 @@
 // the tables are the ones the CSV writes.
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { assertCanSeeClass, parseId } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { SessionRefused } from '$lib/server/deliveries';
-import { failWith, parseForm } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
 import { getLibrary } from '$lib/server/lessons';
 import { loadClassReportTables } from '$lib/server/report-exports';
 import { anyHidden } from '$lib/server/report-tables';
 import { LEGEND } from '$lib/server/disclosure';
 import { startCatchUp } from '$lib/server/teacher-session';
+import { guardClass } from '../../routes.server';
+import { isRefusal, orRefusal } from '../../../sessions/routes.server';
 import { cellText } from './view';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const staff = requireStaff(event, 'teacher', 'lead');
-	const classId = parseId(event.params.id);
-	await assertCanSeeClass(staff, classId);
+	const { classId } = await guardClass(event);
 	const lessons = getLibrary().lessons;
 	const { className, tables, report } = await loadClassReportTables(classId, lessons, cellText);
 	const title = new Map(lessons.map((l) => [l.id, l.title]));
@@ -40,18 +37,11 @@ const CatchUp = z.object({
 
 export const actions: Actions = {
 	catchUp: async (event) => {
-		const staff = requireStaff(event, 'teacher', 'lead');
-		const classId = parseId(event.params.id);
-		await assertCanSeeClass(staff, classId);
+		const { staff, classId } = await guardClass(event);
 		const parsed = parseForm(CatchUp, await event.request.formData());
 		if (!parsed.ok) return parsed.failure;
-		let sessionId: number;
-		try {
-			sessionId = await startCatchUp(staff, classId, parsed.data.lessonId);
-		} catch (caught) {
-			if (caught instanceof SessionRefused) return failWith(caught.message);
-			throw caught;
-		}
+		const sessionId = await orRefusal(() => startCatchUp(staff, classId, parsed.data.lessonId));
+		if (isRefusal(sessionId)) return sessionId;
 		redirect(303, `/sessions/${sessionId}`);
 	}
 };

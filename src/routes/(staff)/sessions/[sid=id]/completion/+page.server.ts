@@ -2,12 +2,10 @@
 // no device) counts as having completed it once their teacher ticks them here.
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { assertCanRunSession, parseId } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { SessionRefused } from '$lib/server/deliveries';
 import { failWith } from '$lib/server/forms';
 import { getLesson } from '$lib/server/lessons';
 import { completionView, savePaperCompletion, sessionHeader } from '$lib/server/teacher-session';
+import { guardSession, isRefusal, orRefusal } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
 function lessonOf(lessonId: string) {
@@ -18,8 +16,7 @@ function lessonOf(lessonId: string) {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const staff = requireStaff(event, 'teacher', 'lead');
-	const session = await assertCanRunSession(staff, parseId(event.params.sid));
+	const { session } = await guardSession(event);
 	const lesson = lessonOf(session.lessonId);
 	const marked = event.url.searchParams.get('marked');
 	const unmarked = event.url.searchParams.get('unmarked');
@@ -41,18 +38,14 @@ const Ticked = z
 
 export const actions: Actions = {
 	default: async (event) => {
-		const staff = requireStaff(event, 'teacher', 'lead');
-		const session = await assertCanRunSession(staff, parseId(event.params.sid));
+		const { staff, session } = await guardSession(event);
 		const lesson = lessonOf(session.lessonId);
 		const parsed = Ticked.safeParse((await event.request.formData()).getAll('paper'));
 		if (!parsed.success) return failWith(parsed.error.issues[0]?.message ?? 'Please try again.');
-		let result: { marked: number; unmarked: number };
-		try {
-			result = await savePaperCompletion(session, lesson, new Set(parsed.data.map(Number)), staff);
-		} catch (caught) {
-			if (caught instanceof SessionRefused) return failWith(caught.message);
-			throw caught;
-		}
+		const result = await orRefusal(() =>
+			savePaperCompletion(session, lesson, new Set(parsed.data.map(Number)), staff)
+		);
+		if (isRefusal(result)) return result;
 		redirect(
 			303,
 			`/sessions/${session.id}/completion?marked=${result.marked}&unmarked=${result.unmarked}`

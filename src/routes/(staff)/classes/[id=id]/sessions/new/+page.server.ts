@@ -1,11 +1,8 @@
 // Starting a lesson with a class: choose the lesson, read its safeguarding note, choose
 // live or self-paced. A class has at most one live lesson at a time.
 import { redirect } from '@sveltejs/kit';
-import { assertCanSeeClass, parseId } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
 import { getClass } from '$lib/server/classes';
-import { SessionRefused } from '$lib/server/deliveries';
-import { failWith, formValues, parseForm } from '$lib/server/forms';
+import { formValues, parseForm } from '$lib/server/forms';
 import {
 	addDays,
 	lessonChoices,
@@ -15,12 +12,12 @@ import {
 	startClassSession,
 	startSessionSchema
 } from '$lib/server/teacher-session';
+import { isRefusal, orRefusal } from '../../../../sessions/routes.server';
+import { guardClass } from '../../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const staff = requireStaff(event, 'teacher', 'lead');
-	const classId = parseId(event.params.id);
-	await assertCanSeeClass(staff, classId);
+	const { classId } = await guardClass(event);
 	const cls = (await getClass(classId))!;
 	const today = londonDay();
 	return {
@@ -35,22 +32,17 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
 	default: async (event) => {
-		const staff = requireStaff(event, 'teacher', 'lead');
-		const classId = parseId(event.params.id);
-		await assertCanSeeClass(staff, classId);
+		const { staff, classId } = await guardClass(event);
 		const form = await event.request.formData();
 		const parsed = parseForm(startSessionSchema(), form, ['lessonId', 'mode', 'openUntil']);
 		if (!parsed.ok) return parsed.failure;
-		let sessionId: number;
-		try {
-			sessionId = await startClassSession(staff, classId, parsed.data);
-		} catch (caught) {
-			if (caught instanceof SessionRefused) {
-				const { lessonId = '', mode = '', openUntil = '' } = formValues(form);
-				return failWith(caught.message, {}, 400, { lessonId, mode, openUntil });
-			}
-			throw caught;
-		}
+		const { lessonId = '', mode = '', openUntil = '' } = formValues(form);
+		const sessionId = await orRefusal(() => startClassSession(staff, classId, parsed.data), {
+			lessonId,
+			mode,
+			openUntil
+		});
+		if (isRefusal(sessionId)) return sessionId;
 		redirect(303, `/sessions/${sessionId}`);
 	}
 };
