@@ -2,12 +2,21 @@
 // itself is decided in each route through $lib/server/access.
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
+import { prepareBoroughTotals } from '$lib/server/borough-totals';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
+import { getLibrary } from '$lib/server/lessons';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(getHandle().db);
+	// Built now, in the background, rather than on a coordinator's first visit.
+	prepareBoroughTotals(getLibrary().lessons).catch((error: unknown) => {
+		console.error(
+			'[reports] could not build the borough totals now; the first dashboard will',
+			error
+		);
+	});
 	process.once('sveltekit:shutdown', () => {
 		void closeDatabase();
 	});

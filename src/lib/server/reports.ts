@@ -1,15 +1,12 @@
 // Reports: a teacher's class report (with names, for their own class), and school and
 // borough aggregates (counts and rates only, never a name or a pupil id), every rate and
-// average passed through disclosure.ts. Answers are aggregated in SQL; pupil × lesson
-// facts are combined in TypeScript so that one set of definitions serves every table.
-import { sql } from 'kysely';
+// average passed through disclosure.ts. The figures themselves are defined once, in
+// report-facts.ts; the borough's are kept up to date in borough-totals.ts.
+import { boroughTotals } from './borough-totals';
 import { dataVersion, getDb, getHandle, nowIso, type Handle } from './db';
-import { effectiveStatus } from './deliveries';
 import {
 	LEGEND,
 	MIN_PUPILS,
-	suppressAverage,
-	suppressGain,
 	suppressRate,
 	suppressTable,
 	type Disclosed,
@@ -17,519 +14,18 @@ import {
 } from './disclosure';
 import { getLibrary, type Lesson } from './lessons';
 import { attendanceCounts, lessonCompletion, type CompletionState } from './progress';
+import {
+	figures,
+	lessonFigures,
+	loadFacts,
+	weeksOf,
+	type Figures,
+	type LessonFigures,
+	type ReportFilter
+} from './report-facts';
 
 export { LEGEND };
-
-export interface ReportFilter {
-	academicYear?: string;
-	/** ISO date `YYYY-MM-DD`, inclusive, on the session's creation date. */
-	from?: string;
-	to?: string;
-	lessonId?: string;
-}
-
-/** The headline figures of any group of pupils (a class, a school, a lesson, the borough). */
-export interface Figures {
-	/** Pupils on roll (not archived). */
-	pupils: number;
-	/** Distinct pupils present in at least one session. */
-	reached: number;
-	sessionsDelivered: number;
-	/** Present marks ÷ all marks in delivered sessions. */
-	attendance: Disclosed;
-	/** Pupil × lesson pairs completed (or on paper) ÷ pairs where the pupil was present or on paper. */
-	completion: Disclosed;
-	/** Mean score over pupil × lesson pairs with at least one scored main answer. */
-	averageScore: Disclosed;
-	gain: Gain;
-}
-
-// ——— facts ———
-
-interface Scope {
-	classId?: number;
-	schoolId?: number;
-}
-
-interface SessionFact {
-	id: number;
-	classId: number;
-	schoolId: number;
-	lessonId: string;
-	createdAt: string;
-	delivered: boolean;
-}
-
-interface PupilLessonFact {
-	pupilId: number;
-	classId: number;
-	schoolId: number;
-	lessonId: string;
-	/** Scored questions in the lesson as it is now. */
-	scored: number;
-	present: boolean;
-	marks: number;
-	presentMarks: number;
-	reachedEnd: boolean;
-	answered: number;
-	correct: number;
-	paper: boolean;
-	gainPairs: number;
-	gainBefore: number;
-	gainAfter: number;
-}
-
-interface Facts {
-	pupils: Map<number, { classId: number; schoolId: number; archived: boolean }>;
-	sessions: SessionFact[];
-	/** By lesson id, then pupil id. */
-	pairs: Map<string, Map<number, PupilLessonFact>>;
-	/** Present marks: which pupils were present in which session. */
-	present: { sessionId: number; pupilId: number }[];
-	lessons: Map<string, Lesson>;
-	/** When a figure changes by the clock alone (a self-paced session in the lobby closes). */
-	expires: string | null;
-	/** Pairs and sessions indexed once by `all`, `c:<class>`, `s:<school>`, `l:<lesson>`. */
-	index: Map<string, { pairs: PupilLessonFact[]; sessions: SessionFact[]; roll: number }>;
-}
-
-/** Which group of facts a figure is about. */
-type Pick = { all: true } | { classId: number } | { schoolId: number } | { lessonId: string };
-
-function pickKey(pick: Pick): string {
-	if ('classId' in pick) return `c:${pick.classId}`;
-	if ('schoolId' in pick) return `s:${pick.schoolId}`;
-	if ('lessonId' in pick) return `l:${pick.lessonId}`;
-	return 'all';
-}
-
-function buildIndex(facts: Omit<Facts, 'index'>): Facts['index'] {
-	const index: Facts['index'] = new Map();
-	const entry = (key: string) => {
-		let e = index.get(key);
-		if (!e) index.set(key, (e = { pairs: [], sessions: [], roll: 0 }));
-		return e;
-	};
-	entry('all');
-	for (const p of facts.pupils.values()) {
-		if (p.archived) continue;
-		entry('all').roll++;
-		entry(`c:${p.classId}`).roll++;
-		entry(`s:${p.schoolId}`).roll++;
-	}
-	const all = entry('all').pairs;
-	for (const [lessonId, ofLesson] of facts.pairs) {
-		const byLesson = entry(`l:${lessonId}`).pairs;
-		for (const f of ofLesson.values()) {
-			all.push(f);
-			byLesson.push(f);
-			entry(`c:${f.classId}`).pairs.push(f);
-			entry(`s:${f.schoolId}`).pairs.push(f);
-		}
-	}
-	for (const s of facts.sessions) {
-		if (!facts.lessons.has(s.lessonId)) continue;
-		for (const key of ['all', `c:${s.classId}`, `s:${s.schoolId}`, `l:${s.lessonId}`])
-			entry(key).sessions.push(s);
-	}
-	// Every pupil on roll is in scope of every lesson.
-	for (const lessonId of facts.lessons.keys()) entry(`l:${lessonId}`).roll = entry('all').roll;
-	return index;
-}
-
-function scopedSessions(scope: Scope, filter: ReportFilter) {
-	let q = getDb()
-		.selectFrom('class_sessions as s')
-		.innerJoin('classes as c', 'c.id', 's.class_id')
-		.select('s.id');
-	if (scope.classId !== undefined) q = q.where('s.class_id', '=', scope.classId);
-	if (scope.schoolId !== undefined) q = q.where('c.school_id', '=', scope.schoolId);
-	if (filter.academicYear) q = q.where('c.academic_year', '=', filter.academicYear);
-	if (filter.lessonId) q = q.where('s.lesson_id', '=', filter.lessonId);
-	if (filter.from) q = q.where('s.created_at', '>=', filter.from);
-	if (filter.to) q = q.where('s.created_at', '<=', `${filter.to}T23:59:59.999Z`);
-	return q;
-}
-
-function scopedPupils(scope: Scope, filter: ReportFilter) {
-	let q = getDb()
-		.selectFrom('pupils as p')
-		.innerJoin('classes as c', 'c.id', 'p.class_id')
-		.innerJoin('schools as sc', 'sc.id', 'c.school_id')
-		.where('c.archived_at', 'is', null)
-		.where('sc.archived_at', 'is', null);
-	if (scope.classId !== undefined) q = q.where('p.class_id', '=', scope.classId);
-	if (scope.schoolId !== undefined) q = q.where('c.school_id', '=', scope.schoolId);
-	if (filter.academicYear) q = q.where('c.academic_year', '=', filter.academicYear);
-	return q;
-}
-
-function scopedPupilIds(scope: Scope, filter: ReportFilter) {
-	return scopedPupils(scope, filter).select('p.id');
-}
-
-/**
- * Questions per pass over the answers. Each answer adds its question's bit to one of four
- * sets (after, after and right, before, before and right), packed side by side into one
- * sum: 4 × 13 = 52 bits, an exact integer in a double, SQLite and PostgreSQL alike.
- */
-const MASK_BITS = 13;
-const SET = 2 ** MASK_BITS;
-
-function bitCount(n: number): number {
-	let count = 0;
-	for (let rest = n; rest; rest &= rest - 1) count++;
-	return count;
-}
-
-interface AnswerFact {
-	pupilId: number;
-	lessonId: string;
-	answered: number;
-	correct: number;
-	gainPairs: number;
-	gainBefore: number;
-	gainAfter: number;
-}
-
-/**
- * Each pupil's answers to each lesson's scored questions, one row per pupil and lesson, in
- * one pass over an index (migration 005): which questions they answered before and after
- * the lesson and which of those were right, as sets of one bit per question. A pupil
- * answers a question once per phase, so each sum is a set. The lessons as they are now
- * decide which questions count (a question removed from the file counts for nothing). Main
- * answers count only in `sessionIds` when given; a knowledge-check answer pairs with a
- * main answer wherever it was given, as before.
- */
-async function answerFacts(
-	lessons: Lesson[],
-	pupilIds: ReturnType<typeof scopedPupilIds> | undefined,
-	sessionIds: ReturnType<typeof scopedSessions> | undefined
-): Promise<AnswerFact[]> {
-	const scored = new Map(lessons.map((l) => [l.id, l.questions.filter((q) => q.scored)]));
-	const passes = Math.max(0, ...[...scored.values()].map((qs) => Math.ceil(qs.length / MASK_BITS)));
-	const facts = new Map<string, AnswerFact>();
-	for (let pass = 0; pass < passes; pass++) {
-		// This pass's questions of each lesson that has any left.
-		const chunks = [...scored]
-			.map(([lessonId, qs]) => ({
-				lessonId,
-				chunk: qs.slice(pass * MASK_BITS, (pass + 1) * MASK_BITS)
-			}))
-			.filter((c) => c.chunk.length > 0);
-		const checkMask = new Map(
-			chunks.map((c) => [
-				c.lessonId,
-				c.chunk.reduce((mask, q, i) => (q.check ? mask | (2 ** i) : mask), 0)
-			])
-		);
-		const bit = sql<number>`case ${sql.ref('x.lesson_id')} ${sql.join(
-			chunks.map(
-				(c) =>
-					sql`when ${c.lessonId} then case ${sql.ref('x.question_id')} ${sql.join(
-						c.chunk.map((q, i) => sql`when ${q.id} then ${sql.lit(2 ** i)}`),
-						sql` `
-					)} else 0 end`
-			),
-			sql` `
-		)} else 0 end`;
-		let query = getDb()
-			.selectFrom('answers as x')
-			.select((eb) => {
-				const main = sessionIds
-					? eb.and([eb('x.phase', '=', 'main'), eb('x.session_id', 'in', sessionIds)])
-					: eb('x.phase', '=', 'main');
-				// Which set: after (main) in the first 13 bits, before (pre) from bit 26; a main
-				// answer outside the sessions counted adds nothing. Right also sets the bit 13 up.
-				const set = eb
-					.case()
-					.when(main)
-					.then(sql.lit(1))
-					.when('x.phase', '=', 'pre')
-					.then(sql.lit(SET * SET))
-					.else(sql.lit(0))
-					.end();
-				const right = eb
-					.case()
-					.when('x.correct', '=', 1)
-					.then(sql.lit(1 + SET))
-					.else(sql.lit(1))
-					.end();
-				// bigint: 52 bits overflow PostgreSQL's 32-bit integer arithmetic.
-				const sets = sql<number>`cast(${bit} as bigint) * ${set} * ${right}`;
-				return ['x.lesson_id', 'x.pupil_id', eb.fn.sum<number>(sets).as('sets')];
-			})
-			.where(
-				'x.lesson_id',
-				'in',
-				chunks.map((c) => c.lessonId)
-			)
-			// In the index's order, so the rows stream without sorting.
-			.groupBy(['x.lesson_id', 'x.pupil_id']);
-		if (pupilIds) query = query.where('x.pupil_id', 'in', pupilIds);
-		for (const row of await query.execute()) {
-			const sets = Number(row.sets ?? 0);
-			const main = sets % SET;
-			const mainRight = Math.floor(sets / SET) % SET;
-			const pre = Math.floor(sets / SET ** 2) % SET;
-			const preRight = Math.floor(sets / SET ** 3) % SET;
-			const paired = pre & main & (checkMask.get(row.lesson_id) ?? 0);
-			if (main === 0 && paired === 0) continue;
-			const key = `${row.lesson_id}\n${row.pupil_id}`;
-			let fact = facts.get(key);
-			if (!fact) {
-				fact = {
-					pupilId: row.pupil_id,
-					lessonId: row.lesson_id,
-					answered: 0,
-					correct: 0,
-					gainPairs: 0,
-					gainBefore: 0,
-					gainAfter: 0
-				};
-				facts.set(key, fact);
-			}
-			fact.answered += bitCount(main);
-			fact.correct += bitCount(mainRight);
-			fact.gainPairs += bitCount(paired);
-			fact.gainBefore += bitCount(paired & preRight);
-			fact.gainAfter += bitCount(paired & mainRight);
-		}
-	}
-	return [...facts.values()];
-}
-
-async function loadFacts(scope: Scope, filter: ReportFilter, allLessons: Lesson[]): Promise<Facts> {
-	const db = getDb();
-	const lessonList = allLessons.filter((l) => !filter.lessonId || l.id === filter.lessonId);
-	const lessons = new Map(lessonList.map((l) => [l.id, l]));
-	const sessionIds = scopedSessions(scope, filter);
-	// The whole borough needs no session filter, and SQLite scans faster without one.
-	const filtered =
-		scope.classId !== undefined ||
-		scope.schoolId !== undefined ||
-		!!(filter.academicYear || filter.lessonId || filter.from || filter.to);
-	const pupilIds = scopedPupilIds(scope, filter);
-	const clock = new Date();
-	const now = clock.toISOString();
-
-	const [pupilRows, sessionRows, attendance, ends, answers, paper] = await Promise.all([
-		scopedPupils(scope, filter)
-			.select(['p.id', 'p.class_id', 'c.school_id', 'p.archived_at'])
-			.execute(),
-		db
-			.selectFrom('class_sessions as s')
-			.innerJoin('classes as c', 'c.id', 's.class_id')
-			.select([
-				's.id',
-				's.class_id',
-				'c.school_id',
-				's.lesson_id',
-				's.status',
-				's.mode',
-				's.closes_at',
-				's.created_at'
-			])
-			.where('s.id', 'in', sessionIds)
-			.execute(),
-		db
-			.selectFrom('attendance as a')
-			.select(['a.session_id', 'a.pupil_id', 'a.status'])
-			.$if(filtered, (qb) => qb.where('a.session_id', 'in', sessionIds))
-			.execute(),
-		db
-			.selectFrom('progress as g')
-			.select(['g.pupil_id', 'g.lesson_id'])
-			.where('g.reached_end', '=', 1)
-			.$if(filtered, (qb) => qb.where('g.session_id', 'in', sessionIds))
-			// No GROUP BY: a pair seen twice is simply marked again, and a plain scan is cheaper.
-			.execute(),
-		answerFacts(
-			lessonList,
-			scope.classId !== undefined || scope.schoolId !== undefined ? pupilIds : undefined,
-			filtered ? sessionIds : undefined
-		),
-		(() => {
-			let q = db
-				.selectFrom('paper_completions as pc')
-				.select(['pc.pupil_id', 'pc.lesson_id'])
-				.where('pc.pupil_id', 'in', pupilIds);
-			if (filter.lessonId) q = q.where('pc.lesson_id', '=', filter.lessonId);
-			if (filter.from) q = q.where('pc.marked_at', '>=', filter.from);
-			if (filter.to) q = q.where('pc.marked_at', '<=', `${filter.to}T23:59:59.999Z`);
-			return q.execute();
-		})()
-	]);
-
-	const pupils = new Map(
-		pupilRows.map((p) => [
-			p.id,
-			{ classId: p.class_id, schoolId: p.school_id, archived: p.archived_at !== null }
-		])
-	);
-	// Lesson by lesson, then pupil: numbers as keys, no string built per row.
-	const pairs: Facts['pairs'] = new Map(lessonList.map((l) => [l.id, new Map()]));
-	const scoredCount = new Map(
-		lessonList.map((l) => [l.id, l.questions.filter((q) => q.scored).length])
-	);
-	const pair = (pupilId: number, lessonId: string): PupilLessonFact | undefined => {
-		const pupil = pupils.get(pupilId);
-		const ofLesson = pairs.get(lessonId);
-		if (!pupil || !ofLesson) return undefined;
-		let fact = ofLesson.get(pupilId);
-		if (!fact) {
-			fact = {
-				pupilId,
-				classId: pupil.classId,
-				schoolId: pupil.schoolId,
-				lessonId,
-				scored: scoredCount.get(lessonId)!,
-				present: false,
-				marks: 0,
-				presentMarks: 0,
-				reachedEnd: false,
-				answered: 0,
-				correct: 0,
-				paper: false,
-				gainPairs: 0,
-				gainBefore: 0,
-				gainAfter: 0
-			};
-			ofLesson.set(pupilId, fact);
-		}
-		return fact;
-	};
-
-	const presentBySession = new Map<number, number>();
-	const present: { sessionId: number; pupilId: number }[] = [];
-	for (const a of attendance) {
-		if (a.status === 'present') {
-			presentBySession.set(a.session_id, (presentBySession.get(a.session_id) ?? 0) + 1);
-			present.push({ sessionId: a.session_id, pupilId: a.pupil_id });
-		}
-	}
-	let expires: string | null = null;
-	const sessions: SessionFact[] = sessionRows.map((s) => {
-		if (s.mode === 'self' && s.status === 'lobby' && s.closes_at && s.closes_at > now)
-			expires = expires === null || s.closes_at < expires ? s.closes_at : expires;
-		const status = effectiveStatus(s, clock);
-		return {
-			id: s.id,
-			classId: s.class_id,
-			schoolId: s.school_id,
-			lessonId: s.lesson_id,
-			createdAt: s.created_at,
-			// Delivered: running or ended, with at least one pupil present.
-			delivered: status !== 'lobby' && (presentBySession.get(s.id) ?? 0) > 0
-		};
-	});
-	const sessionById = new Map(sessions.map((s) => [s.id, s]));
-	for (const a of attendance) {
-		const s = sessionById.get(a.session_id);
-		const fact = s && pair(a.pupil_id, s.lessonId);
-		if (!s || !fact) continue;
-		if (a.status === 'present') fact.present = true;
-		if (s.delivered) {
-			fact.marks++;
-			if (a.status === 'present') fact.presentMarks++;
-		}
-	}
-	for (const e of ends) {
-		const fact = pair(e.pupil_id, e.lesson_id);
-		if (fact) fact.reachedEnd = true;
-	}
-	for (const x of answers) {
-		const fact = pair(x.pupilId, x.lessonId);
-		if (!fact) continue;
-		fact.answered += x.answered;
-		fact.correct += x.correct;
-		fact.gainPairs += x.gainPairs;
-		fact.gainBefore += x.gainBefore;
-		fact.gainAfter += x.gainAfter;
-	}
-	for (const p of paper) {
-		const fact = pair(p.pupil_id, p.lesson_id);
-		if (fact) fact.paper = true;
-	}
-	const base = { pupils, sessions, pairs, present, lessons, expires };
-	return { ...base, index: buildIndex(base) };
-}
-
-/** Figures for one group: a class, a school, a lesson or everything loaded. */
-function figures(facts: Facts, pick: Pick): Figures {
-	const group = facts.index.get(pickKey(pick)) ?? { pairs: [], sessions: [], roll: 0 };
-	const reached = new Set<number>();
-	const marked = new Set<number>();
-	const completionPupils = new Set<number>();
-	const scorePupils = new Set<number>();
-	const gainPupils = new Set<number>();
-	let marks = 0;
-	let presentMarks = 0;
-	let eligible = 0;
-	let completed = 0;
-	let scoreSum = 0;
-	let scoreCount = 0;
-	let gainPairs = 0;
-	let before = 0;
-	let after = 0;
-	for (const f of group.pairs) {
-		const total = f.scored;
-		if (f.present) reached.add(f.pupilId);
-		if (f.marks > 0) marked.add(f.pupilId);
-		marks += f.marks;
-		presentMarks += f.presentMarks;
-		if (f.present || f.paper) {
-			eligible++;
-			completionPupils.add(f.pupilId);
-			if (f.paper || (f.reachedEnd && f.answered === total)) completed++;
-		}
-		if (f.answered > 0 && total > 0) {
-			scoreSum += f.correct / total;
-			scoreCount++;
-			scorePupils.add(f.pupilId);
-		}
-		if (f.gainPairs > 0) {
-			gainPairs += f.gainPairs;
-			before += f.gainBefore;
-			after += f.gainAfter;
-			gainPupils.add(f.pupilId);
-		}
-	}
-	const sessionsDelivered = group.sessions.filter((s) => s.delivered).length;
-	return {
-		pupils: group.roll,
-		reached: reached.size,
-		sessionsDelivered,
-		attendance: suppressRate({
-			numerator: presentMarks,
-			denominator: marks,
-			pupils: marked.size
-		}),
-		completion: suppressRate({
-			numerator: completed,
-			denominator: eligible,
-			pupils: completionPupils.size
-		}),
-		averageScore: suppressAverage({ sum: scoreSum, count: scoreCount, pupils: scorePupils.size }),
-		gain: suppressGain({
-			correctBefore: before,
-			correctAfter: after,
-			pairs: gainPairs,
-			pupils: gainPupils.size
-		})
-	};
-}
-
-export type LessonFigures = { lessonId: string; title: string } & Figures;
-
-/** Figures for each lesson loaded, in library order. */
-function lessonFigures(facts: Facts): LessonFigures[] {
-	return [...facts.lessons.values()].map((l) => ({
-		lessonId: l.id,
-		title: l.title,
-		...figures(facts, { lessonId: l.id })
-	}));
-}
+export { isoWeek, type Figures, type LessonFigures, type ReportFilter } from './report-facts';
 
 // ——— class report (teachers and leads: names of their own pupils) ———
 
@@ -820,29 +316,11 @@ export interface BoroughDashboard {
 	byWeek: { week: string; sessions: number; pupilsReached: number }[];
 }
 
-/** ISO 8601 week of a timestamp, e.g. `2026-W48`. */
-export function isoWeek(iso: string): string {
-	const d = new Date(iso.slice(0, 10) + 'T00:00:00Z');
-	const day = (d.getUTCDay() + 6) % 7; // Monday = 0
-	d.setUTCDate(d.getUTCDate() - day + 3); // the Thursday of this week decides the year
-	const year = d.getUTCFullYear();
-	const firstThursday = new Date(Date.UTC(year, 0, 4));
-	const week =
-		1 +
-		Math.round(
-			((d.getTime() - firstThursday.getTime()) / 86_400_000 -
-				3 +
-				((firstThursday.getUTCDay() + 6) % 7)) /
-				7
-		);
-	return `${year}-W${String(week).padStart(2, '0')}`;
-}
-
-// The dashboard reads every answer of the year, and coordinators ask for it again and
-// again (pages, filters, the CSV) with nothing changed in between. The last few dashboards
-// are kept per filter and lesson set, each valid only while the database is exactly as it
-// was when it was worked out: any write at all, by any module or process, makes the next
-// request recompute from the tables. So a new answer or attendance mark shows at once.
+// Coordinators ask for the same dashboard again and again (pages, filters, the CSV), often
+// with nothing written in between. The last few dashboards are kept per filter and lesson
+// set, each valid only while the database is exactly as it was when it was worked out: any
+// write at all, by any module or process, makes the next request work it out again (from
+// the kept totals, or the tables for a date range). So a new answer shows at once.
 
 interface Memo {
 	handle: Handle;
@@ -902,82 +380,111 @@ function deepFreeze<T>(value: T): T {
 	return value;
 }
 
+/** The dashboard's figures, wherever they come from. */
+interface DashboardFigures {
+	/** Schools not archived, by name. */
+	schools: { id: number; name: string }[];
+	totals: Figures;
+	school: (schoolId: number) => Figures;
+	byLesson: LessonFigures[];
+	byWeek: BoroughDashboard['byWeek'];
+	expires: string | null;
+}
+
+/**
+ * Year and lesson filters are answered from the kept totals; a date range asks which
+ * answers fall in which sessions' dates, so it is worked out from the tables.
+ */
+async function dashboardFigures(
+	filter: ReportFilter,
+	lessons: Lesson[]
+): Promise<DashboardFigures> {
+	if (!filter.from && !filter.to) {
+		const kept = await boroughTotals(filter, lessons);
+		return { ...kept, school: (id) => kept.bySchool.get(id)! };
+	}
+	const [facts, schools] = await Promise.all([
+		loadFacts({}, filter, lessons),
+		getDb()
+			.selectFrom('schools')
+			.select(['id', 'name'])
+			.where('archived_at', 'is', null)
+			.orderBy('name')
+			.execute()
+	]);
+	return {
+		schools,
+		totals: figures(facts, { all: true }),
+		school: (id) => figures(facts, { schoolId: id }),
+		byLesson: lessonFigures(facts),
+		byWeek: weeksOf(facts),
+		expires: facts.expires
+	};
+}
+
+type SchoolRow = BoroughDashboard['bySchool'][number];
+const rowOf = new WeakMap<Figures, SchoolRow>();
+
 async function workOutDashboard(
 	filter: ReportFilter,
 	lessons: Lesson[]
 ): Promise<{ value: BoroughDashboard; expires: string | null }> {
 	const db = getDb();
-	const [settings, schools, facts] = await Promise.all([
+	const [settings, found] = await Promise.all([
 		db.selectFrom('borough_settings').select('pupil_target').executeTakeFirst(),
-		db
-			.selectFrom('schools')
-			.select(['id', 'name'])
-			.where('archived_at', 'is', null)
-			.orderBy('name')
-			.execute(),
-		loadFacts({}, filter, lessons)
+		dashboardFigures(filter, lessons)
 	]);
+	const schools = found.schools;
 
-	const bySchoolFigures = schools.map((s) => ({
-		schoolId: s.id,
-		name: s.name,
-		...figures(facts, { schoolId: s.id })
-	}));
+	const schoolFigures = schools.map((s) => found.school(s.id));
 	// Pupils reached per school is published with a borough total, so hide small counts and
-	// whatever would let them be worked back from the total.
-	const table = suppressTable(
-		bySchoolFigures.map((s) => ({
-			row: s.schoolId,
+	// whatever would let them be worked back from the total. Cells come back in order.
+	const { cells } = suppressTable(
+		schoolFigures.map((f, i) => ({
+			row: schools[i].id,
 			col: 'reached',
-			count: s.reached,
-			base: s.reached
+			count: f.reached,
+			base: f.reached
 		})),
 		{ rowTotals: false, colTotals: true }
 	);
-	const cellOf = new Map(table.cells.map((c) => [c.row, c]));
-	const bySchool = bySchoolFigures.map((s) => {
-		const c = cellOf.get(s.schoolId)!;
-		return {
-			...s,
+	const bySchool = schools.map((s, i): SchoolRow => {
+		const figures = schoolFigures[i];
+		const c = cells[i];
+		// A school whose figures are the very same object as last time, named and hidden
+		// the same, keeps its row: with 600 schools and a few changed, most rows are kept.
+		const last = rowOf.get(figures);
+		if (
+			last &&
+			last.name === s.name &&
+			last.reached.display === c.display &&
+			last.reached.suppressed === c.suppressed
+		)
+			return last;
+		const row = {
+			schoolId: s.id,
+			name: s.name,
+			...figures,
 			reached: {
 				value: c.suppressed ? null : c.count,
 				display: c.display,
 				suppressed: c.suppressed
 			}
 		};
+		rowOf.set(figures, row);
+		return row;
 	});
 
-	const weeks = new Map<string, { sessions: number; pupils: Set<number> }>();
-	const weekOf = new Map<number, string>();
-	for (const s of facts.sessions) {
-		if (!facts.lessons.has(s.lessonId)) continue;
-		weekOf.set(s.id, isoWeek(s.createdAt));
-	}
-	const bucket = (week: string) => {
-		if (!weeks.has(week)) weeks.set(week, { sessions: 0, pupils: new Set() });
-		return weeks.get(week)!;
-	};
-	for (const s of facts.sessions)
-		if (s.delivered && weekOf.has(s.id)) bucket(weekOf.get(s.id)!).sessions++;
-	for (const p of facts.present) {
-		const week = weekOf.get(p.sessionId);
-		if (week && facts.pupils.has(p.pupilId)) bucket(week).pupils.add(p.pupilId);
-	}
-	const byWeek = [...weeks.entries()]
-		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
-		.map(([week, w]) => ({ week, sessions: w.sessions, pupilsReached: w.pupils.size }));
-
-	const totals = figures(facts, { all: true });
 	const value: BoroughDashboard = {
 		legend: LEGEND,
 		filter,
 		pupilTarget: settings?.pupil_target ?? null,
-		schoolsTakingPart: bySchoolFigures.filter((s) => s.reached > 0).length,
+		schoolsTakingPart: schoolFigures.filter((f) => f.reached > 0).length,
 		schoolsRegistered: schools.length,
-		totals,
+		totals: found.totals,
 		bySchool,
-		byLesson: lessonFigures(facts),
-		byWeek
+		byLesson: found.byLesson,
+		byWeek: found.byWeek
 	};
-	return { value, expires: facts.expires };
+	return { value, expires: found.expires };
 }

@@ -200,6 +200,13 @@ export interface PasswordResetsTable {
 	used_at: string | null;
 }
 
+/** Written by triggers only (migration 006): what the borough totals must look at again. */
+export interface ReportChangesTable {
+	/** `p<pupil id>`, `s<session id>`, or `places` (classes and schools). */
+	subject: string;
+	seq: number;
+}
+
 export interface DB {
 	borough_settings: BoroughSettingsTable;
 	schools: SchoolsTable;
@@ -220,6 +227,7 @@ export interface DB {
 	rate_limits: RateLimitsTable;
 	staff_invitations: StaffInvitationsTable;
 	password_resets: PasswordResetsTable;
+	report_changes: ReportChangesTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -6,11 +6,13 @@ import * as m002 from './002-staff-invitations';
 import * as m003 from './003-session-audience';
 import * as m004 from './004-one-live-session';
 import * as m005 from './005-answer-facts-index';
+import * as m006 from './006-report-changes';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
 	'002-staff-invitations': m002,
 	'003-session-audience': m003,
 	'004-one-live-session': m004,
-	'005-answer-facts-index': m005
+	'005-answer-facts-index': m005,
+	'006-report-changes': m006
 };
