@@ -1,5 +1,18 @@
 // The shape of a report's table, shared by the server that builds it and the component
 // that shows it (the CSV is written from the same object).
+import type { ChartFormat, ChartSeries } from './charts';
+
+/** A report filter's fields as the form shows them (the values as typed). */
+export interface FilterForm {
+	/** An academic year such as "2026/27", or "all". */
+	year: string;
+	from: string;
+	to: string;
+	lesson: string;
+}
+
+/** Messages for filter fields that could not be used; the report ignores those fields. */
+export type FilterErrors = Partial<Record<keyof FilterForm, string>>;
 
 /** One cell: what the page shows, and what the CSV holds (a number wherever it is one). */
 export interface Cell {
@@ -39,8 +52,8 @@ export interface ChartSpec {
 	title: string;
 	description: string;
 	categories: string[];
-	series: { name: string; values: (number | null)[] }[];
-	format: 'count' | 'percent';
+	series: ChartSeries[];
+	format: ChartFormat;
 	/** The table beside the chart that holds the same figures. */
 	tableId: string;
 }

@@ -28,7 +28,7 @@ export interface TestContext {
 	newClass(input: { schoolId: number; name?: string; teacherId?: number }): Promise<number>;
 	newPupil(input: { classId: number; firstName?: string; lastInitial?: string }): Promise<number>;
 	/** A school with one class and its teacher, signed in: the start of most session tests. */
-	newTeacherClass(input?: { className?: string }): Promise<TeacherClass>;
+	newTeacherClass(input?: { className?: string; schoolName?: string }): Promise<TeacherClass>;
 }
 
 export interface TeacherClass {
@@ -133,8 +133,8 @@ export function useTestDatabase(): TestContext {
 			).id;
 		};
 
-		ctx.newTeacherClass = async ({ className } = {}) => {
-			const schoolId = await ctx.newSchool();
+		ctx.newTeacherClass = async ({ className, schoolName } = {}) => {
+			const schoolId = await ctx.newSchool({ name: schoolName });
 			const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
 			const classId = await ctx.newClass({ schoolId, teacherId, name: className });
 			return {

@@ -12,7 +12,7 @@ import {
 	recordStep
 } from '../../src/lib/server/progress';
 import { boroughDashboard } from '../../src/lib/server/reports';
-import { staffPrincipal, useTestDatabase } from './context';
+import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
@@ -25,12 +25,9 @@ const clientId = () => `memo-${++n}-${Math.random().toString(36).slice(2, 10)}`;
 
 /** A class of eight in a running live session of the first lesson; nobody has joined. */
 async function setUp() {
-	const schoolId = await ctx.newSchool({ name: 'Memo Primary' });
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
-	const classId = await ctx.newClass({ schoolId, teacherId });
+	const { schoolId, classId, teacher } = await ctx.newTeacherClass({ schoolName: 'Memo Primary' });
 	const pupils: number[] = [];
 	for (let i = 0; i < 8; i++) pupils.push(await ctx.newPupil({ classId }));
-	const teacher = staffPrincipal(teacherId, 'teacher', schoolId);
 	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
 	await setLiveStep((await getSession(sessionId))!, 0);
 	const session = (await getSession(sessionId))!;
@@ -81,15 +78,23 @@ describe('the remembered borough dashboard', () => {
 		expect(results.every((r) => r.ok && r.created)).toBe(true);
 		const after = await dashboard();
 		expect(after.totals.averageScore.value).toBeCloseTo(1 / scored.length);
-		// One pupil gets the second one wrong: the average moves at once.
-		await answer(
-			session,
-			pupils[0],
-			scored[1],
-			scored[1].options.flatMap((o, i) => (o.correct ? [] : [i])).slice(0, 1)
-		);
+		// One pupil gets the second one wrong: it is taken and graded wrong, and adds
+		// nothing to the average, which stays where it was.
+		expect(
+			await answer(
+				session,
+				pupils[0],
+				scored[1],
+				scored[1].options.flatMap((o, i) => (o.correct ? [] : [i])).slice(0, 1)
+			)
+		).toMatchObject({ ok: true, created: true, feedback: { correct: false } });
 		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(1 / scored.length);
-		await answer(session, pupils[1], scored[1], right(scored[1]));
+		// Another gets it right: the average moves at once.
+		expect(await answer(session, pupils[1], scored[1], right(scored[1]))).toMatchObject({
+			ok: true,
+			created: true,
+			feedback: { correct: true }
+		});
 		expect((await dashboard()).totals.averageScore.value).toBeCloseTo(
 			(8 + 1) / (8 * scored.length)
 		);

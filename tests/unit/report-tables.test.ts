@@ -1,7 +1,7 @@
 // The tables shared by report pages and CSVs: cells, and the hiding of pupil counts the
 // council sees (by school with a total, by lesson and by week).
 import { describe, expect, it } from 'vitest';
-import { suppressGain, suppressRate } from '../../src/lib/server/disclosure';
+import { suppressGain, suppressRate, suppressTable } from '../../src/lib/server/disclosure';
 import { boroughTables, pointsCell, rateCell, weekStart } from '../../src/lib/server/report-tables';
 import type { BoroughDashboard, Figures } from '../../src/lib/server/reports';
 
@@ -33,6 +33,12 @@ function dashboard(schools: [string, number, boolean][], weeks: [string, number]
 			...figures(n),
 			reached: { value: hidden ? null : n, display: hidden ? '[c]' : String(n), suppressed: hidden }
 		})),
+		// As reports.ts decides it: by disclosure.ts's own rule for a column total.
+		reachedTotalHidden:
+			suppressTable(
+				schools.map(([, n], i) => ({ row: i, col: 'reached', count: n, base: n })),
+				{ rowTotals: false, colTotals: true }
+			).hiddenColTotals.length > 0,
 		byLesson: [
 			{ lessonId: 'a', title: 'A', ...figures(40) },
 			{ lessonId: 'b', title: 'B', ...figures(3) },

@@ -25,6 +25,28 @@ export function staffActor(actor: Pick<StaffPrincipal, 'id' | 'schoolId'> | unde
 	return actor ? { type: 'staff', id: actor.id, schoolId: actor.schoolId } : { type: 'system' };
 }
 
+/** An audit entry by a member of staff (or the system) about one thing, filed under a school. */
+export async function auditTarget(
+	db: Kysely<DB> | Transaction<DB>,
+	actor: Pick<StaffPrincipal, 'id' | 'schoolId'> | undefined,
+	action: string,
+	schoolId: number,
+	targetType: string,
+	targetId: number,
+	detail?: Record<string, unknown>
+): Promise<void> {
+	await recordAudit(
+		{
+			actor: staffActor(actor),
+			action,
+			schoolId,
+			target: { type: targetType, id: targetId },
+			detail
+		},
+		db
+	);
+}
+
 export async function recordAudit(
 	input: AuditInput,
 	db: Kysely<DB> | Transaction<DB> = getDb()

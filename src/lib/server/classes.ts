@@ -2,7 +2,7 @@
 // access.ts's question; this module keeps the rules of the data itself.
 import type { Kysely, Transaction } from 'kysely';
 import { isAcademicYear } from '../academic-year';
-import { recordAudit, staffActor } from './audit';
+import { auditTarget } from './audit';
 import { signOutClass } from './auth/session';
 import type { StaffPrincipal } from './auth/session';
 import { getDb, nowIso } from './db';
@@ -78,16 +78,7 @@ export async function auditClass(
 	cls: { id: number; school_id: number },
 	detail?: Record<string, unknown>
 ): Promise<void> {
-	await recordAudit(
-		{
-			actor: staffActor(actor),
-			action,
-			schoolId: cls.school_id,
-			target: { type: 'class', id: cls.id },
-			detail
-		},
-		db
-	);
+	await auditTarget(db, actor, action, cls.school_id, 'class', cls.id, detail);
 }
 
 /** Trims and checks a class name; returns it or throws Refused. */

@@ -1,6 +1,6 @@
 // Class sessions: a lesson delivered to a class, live (teacher-paced) or self-paced
 // until a date. The live state (step, reveal) is pushed to devices through live.ts.
-import { recordAudit } from './audit';
+import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
 import { getDb, nowIso } from './db';
 import type { ClassSession, SessionMode, SessionStatus } from './db/schema';
@@ -30,9 +30,6 @@ export interface SessionInfo {
 	startedAt: string | null;
 	endedAt: string | null;
 }
-
-// Its shape lives in lesson-view.ts, so that the pupil's device reads the same type.
-export type { LiveState };
 
 /** Shared with reports: the status a session has now, whatever its row still says. */
 export function effectiveStatus(
@@ -255,7 +252,7 @@ export async function startSession(
 			}
 			await recordAudit(
 				{
-					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					actor: staffActor(by),
 					action: 'session.started',
 					target: { type: 'session', id },
 					detail: { lesson: lesson.id, mode: input.mode, catchUp: pupilIds.length > 0 }
@@ -284,10 +281,7 @@ function publishState(session: SessionInfo, change: Partial<SessionInfo>): LiveS
 }
 
 /** Teacher's next/previous/go-to. -1 is the start (lobby and knowledge check). */
-export async function setLiveStep(
-	session: SessionInfo,
-	step: number
-): Promise<LiveState | undefined> {
+export async function setLiveStep(session: SessionInfo, step: number): Promise<LiveState> {
 	const lesson = getLesson(session.lessonId);
 	if (!lesson) throw new SessionRefused('This lesson is no longer in the library.');
 	if (session.mode !== 'live' || session.status === 'ended')
@@ -313,7 +307,7 @@ export async function setLiveStep(
 export async function revealQuestion(
 	session: SessionInfo,
 	questionId: string | null
-): Promise<LiveState | undefined> {
+): Promise<LiveState> {
 	if (session.status === 'ended') throw new SessionRefused('This session has ended.');
 	const lesson = getLesson(session.lessonId);
 	if (questionId && !lesson?.questions.some((q) => q.id === questionId)) {
@@ -339,7 +333,7 @@ export async function endSession(session: SessionInfo, by: StaffPrincipal): Prom
 				.execute();
 			await recordAudit(
 				{
-					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					actor: staffActor(by),
 					action: 'session.ended',
 					target: { type: 'session', id: session.id }
 				},

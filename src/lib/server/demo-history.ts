@@ -106,7 +106,7 @@ const weekday = (ms: number) => (new Date(ms).getUTCDay() + 6) % 7; // Monday = 
  * 3 September of `now`'s academic year to a week before `now` (autumn term only, half-term
  * week off). Early in the term the timeline is compressed into the days before today.
  */
-export function schoolDays(now: Date): number[] {
+function schoolDays(now: Date): number[] {
 	const year = now.getUTCMonth() >= 8 ? now.getUTCFullYear() : now.getUTCFullYear() - 1;
 	const sep3 = Date.UTC(year, 8, 3);
 	const termStart = sep3 + ((7 - weekday(sep3)) % 7) * DAY; // first Monday on or after 3 Sep
@@ -259,6 +259,37 @@ class Generator {
 		});
 	}
 
+	/** An attendance mark: the pupil's own join, or the teacher's mark when `teacherId` is given. */
+	attend(
+		key: number,
+		pupilId: number,
+		status: 'present' | 'absent',
+		at: number,
+		teacherId: number | null = null
+	): void {
+		this.rows.attendance.push({
+			key,
+			pupil_id: pupilId,
+			status,
+			source: teacherId === null ? 'joined' : 'teacher',
+			marked_by: teacherId,
+			updated_at: iso(at)
+		});
+	}
+
+	/** How far a pupil got through the lesson, as progress.ts keeps it. */
+	progress(key: number, pupilId: number, lesson: Lesson, furthest: number, at: number): void {
+		this.rows.progress.push({
+			key,
+			pupil_id: pupilId,
+			lesson_id: lesson.id,
+			current_step: furthest,
+			furthest_step: furthest,
+			reached_end: furthest === lesson.steps.length - 1 ? 1 : 0,
+			updated_at: iso(at)
+		});
+	}
+
 	/**
 	 * One lesson taught live to the whole class. Returns the pupils who missed it and
 	 * did not do it on paper.
@@ -317,14 +348,7 @@ class Generator {
 
 		for (const pupil of present) {
 			if (pupil === handMarked) {
-				this.rows.attendance.push({
-					key,
-					pupil_id: pupil.id,
-					status: 'present',
-					source: 'teacher',
-					marked_by: cls.teacherId,
-					updated_at: iso(marked)
-				});
+				this.attend(key, pupil.id, 'present', marked, cls.teacherId);
 				continue;
 			}
 			const late = this.chance(0.06);
@@ -333,14 +357,7 @@ class Generator {
 			const joined = late
 				? start + this.between(2, 8) * MINUTE
 				: created + this.between(20, Math.max(30, lobby - 150)) * 1000;
-			this.rows.attendance.push({
-				key,
-				pupil_id: pupil.id,
-				status: 'present',
-				source: 'joined',
-				marked_by: null,
-				updated_at: iso(joined)
-			});
+			this.attend(key, pupil.id, 'present', joined);
 			// The knowledge check is only before the lesson starts, so a late joiner skips it.
 			if (!late) {
 				let at = joined;
@@ -369,26 +386,17 @@ class Generator {
 				);
 				this.answer(key, pupil.id, lesson, q, 'main', school.main + pupil.knack, at);
 			}
-			this.rows.progress.push({
+			this.progress(
 				key,
-				pupil_id: pupil.id,
-				lesson_id: lesson.id,
-				current_step: furthest,
-				furthest_step: furthest,
-				reached_end: furthest === last ? 1 : 0,
-				updated_at: iso(Math.max(joined, start + furthest * stepMs + this.between(1, 4) * 1000))
-			});
+				pupil.id,
+				lesson,
+				furthest,
+				Math.max(joined, start + furthest * stepMs + this.between(1, 4) * 1000)
+			);
 		}
 		// "Mark everyone else absent" after the lesson, and the hand mark with it.
 		for (const pupil of pupils.filter((p) => away.has(p.id))) {
-			this.rows.attendance.push({
-				key,
-				pupil_id: pupil.id,
-				status: 'absent',
-				source: 'teacher',
-				marked_by: cls.teacherId,
-				updated_at: iso(marked)
-			});
+			this.attend(key, pupil.id, 'absent', marked, cls.teacherId);
 		}
 		this.audit(cls, ended, 'session.ended', key);
 		this.audit(cls, marked, 'attendance.marked', key, {
@@ -458,14 +466,7 @@ class Generator {
 				ended - 60 * MINUTE
 			);
 			const begin = Math.max(opened, created + MINUTE);
-			this.rows.attendance.push({
-				key,
-				pupil_id: pupil.id,
-				status: 'present',
-				source: 'joined',
-				marked_by: null,
-				updated_at: iso(begin)
-			});
+			this.attend(key, pupil.id, 'present', begin);
 			let at = begin;
 			for (const q of checks) {
 				at += this.between(10, 30) * 1000;
@@ -478,15 +479,7 @@ class Generator {
 					this.answer(key, pupil.id, lesson, q, 'main', school.main + pupil.knack, at);
 				}
 			}
-			this.rows.progress.push({
-				key,
-				pupil_id: pupil.id,
-				lesson_id: lesson.id,
-				current_step: last,
-				furthest_step: last,
-				reached_end: 1,
-				updated_at: iso(at + 5000)
-			});
+			this.progress(key, pupil.id, lesson, last, at + 5000);
 		}
 		this.audit(cls, ended, 'session.ended', key);
 	}

@@ -1,7 +1,7 @@
 // Where each pupil is in a session, who was there, and who has completed a lesson.
 // Completion (the contract): reached the last step and answered every scored question
 // in the main phase — or marked "completed on paper" by their teacher.
-import { recordAudit } from './audit';
+import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
 import { getDb, nowIso } from './db';
 import type { AttendanceStatus } from './db/schema';
@@ -225,7 +225,7 @@ export async function markAttendance(
 			}
 			await recordAudit(
 				{
-					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					actor: staffActor(by),
 					action: 'attendance.marked',
 					target: { type: 'session', id: session.id },
 					detail: {
@@ -281,7 +281,7 @@ export async function markPaperCompletion(
 			}
 			await recordAudit(
 				{
-					actor: { type: 'staff', id: by.id, schoolId: by.schoolId },
+					actor: staffActor(by),
 					action: done ? 'completion.paper_marked' : 'completion.paper_unmarked',
 					detail: { lesson: lessonId, pupils: pupilIds.length }
 				},
@@ -292,6 +292,8 @@ export async function markPaperCompletion(
 
 export type CompletionState = 'not-started' | 'started' | 'completed' | 'paper';
 
+type Completion = { state: CompletionState; score: number | null };
+
 /**
  * Completion of one lesson for many pupils. Answers count for questions whose id still
  * exists in the lesson file (the contract), so the lesson object passed in decides.
@@ -299,45 +301,73 @@ export type CompletionState = 'not-started' | 'started' | 'completed' | 'paper';
 export async function lessonCompletion(
 	pupilIds: number[],
 	lesson: Lesson
-): Promise<Map<number, { state: CompletionState; score: number | null }>> {
-	const result = new Map<number, { state: CompletionState; score: number | null }>();
-	if (pupilIds.length === 0) return result;
+): Promise<Map<number, Completion>> {
+	return (await lessonsCompletion(pupilIds, [lesson])).get(lesson.id)!;
+}
+
+/** Completion of several lessons for many pupils, in one read of each table: by lesson, then pupil. */
+export async function lessonsCompletion(
+	pupilIds: number[],
+	lessons: Lesson[]
+): Promise<Map<string, Map<number, Completion>>> {
+	const result = new Map(lessons.map((l) => [l.id, new Map<number, Completion>()]));
+	if (pupilIds.length === 0 || lessons.length === 0) return result;
 	const db = getDb();
+	const lessonIds = lessons.map((l) => l.id);
 	const [paper, progress, answers] = await Promise.all([
 		db
 			.selectFrom('paper_completions')
-			.select('pupil_id')
-			.where('lesson_id', '=', lesson.id)
+			.select(['pupil_id', 'lesson_id'])
+			.where('lesson_id', 'in', lessonIds)
 			.where('pupil_id', 'in', pupilIds)
 			.execute(),
 		db
 			.selectFrom('progress')
-			.select(['pupil_id', 'reached_end', 'furthest_step'])
-			.where('lesson_id', '=', lesson.id)
+			.select(['pupil_id', 'lesson_id', 'reached_end'])
+			.where('lesson_id', 'in', lessonIds)
 			.where('pupil_id', 'in', pupilIds)
 			.execute(),
 		db
 			.selectFrom('answers')
-			.select(['pupil_id', 'question_id', 'correct'])
-			.where('lesson_id', '=', lesson.id)
+			.select(['pupil_id', 'lesson_id', 'question_id', 'correct'])
+			.where('lesson_id', 'in', lessonIds)
 			.where('phase', '=', 'main')
 			.where('pupil_id', 'in', pupilIds)
 			.execute()
 	]);
-	const scored = new Set(lesson.questions.filter((q) => q.scored).map((q) => q.id));
-	const onPaper = new Set(paper.map((p) => p.pupil_id));
-	for (const pupilId of pupilIds) {
-		const mine = answers.filter((a) => a.pupil_id === pupilId && scored.has(a.question_id));
-		const answered = new Set(mine.map((a) => a.question_id));
-		const steps = progress.filter((p) => p.pupil_id === pupilId);
-		const reachedEnd = steps.some((p) => p.reached_end === 1);
-		const started = steps.length > 0 || mine.length > 0;
-		const score =
-			scored.size && mine.length ? mine.filter((a) => a.correct === 1).length / scored.size : null;
-		let state: CompletionState = started ? 'started' : 'not-started';
-		if (reachedEnd && answered.size === scored.size) state = 'completed';
-		if (onPaper.has(pupilId) && state !== 'completed') state = 'paper';
-		result.set(pupilId, { state, score });
+	const key = (lessonId: string, pupilId: number) => `${lessonId}\n${pupilId}`;
+	const onPaper = new Set(paper.map((p) => key(p.lesson_id, p.pupil_id)));
+	const steps = new Map<string, { reachedEnd: boolean }>();
+	for (const p of progress) {
+		const k = key(p.lesson_id, p.pupil_id);
+		const seen = steps.get(k);
+		steps.set(k, { reachedEnd: (seen?.reachedEnd ?? false) || p.reached_end === 1 });
+	}
+	const answered = new Map<string, { question_id: string; correct: number | null }[]>();
+	for (const a of answers) {
+		const k = key(a.lesson_id, a.pupil_id);
+		const list = answered.get(k);
+		if (list) list.push(a);
+		else answered.set(k, [a]);
+	}
+	for (const lesson of lessons) {
+		const scored = new Set(lesson.questions.filter((q) => q.scored).map((q) => q.id));
+		const ofLesson = result.get(lesson.id)!;
+		for (const pupilId of pupilIds) {
+			const k = key(lesson.id, pupilId);
+			const mine = (answered.get(k) ?? []).filter((a) => scored.has(a.question_id));
+			const distinct = new Set(mine.map((a) => a.question_id));
+			const step = steps.get(k);
+			const started = step !== undefined || mine.length > 0;
+			const score =
+				scored.size && mine.length
+					? mine.filter((a) => a.correct === 1).length / scored.size
+					: null;
+			let state: CompletionState = started ? 'started' : 'not-started';
+			if (step?.reachedEnd && distinct.size === scored.size) state = 'completed';
+			if (onPaper.has(k) && state !== 'completed') state = 'paper';
+			ofLesson.set(pupilId, { state, score });
+		}
 	}
 	return result;
 }

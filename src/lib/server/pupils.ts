@@ -3,7 +3,7 @@
 // audit entries name pupils by id only, because the coordinator reads the audit log.
 import type { Transaction } from 'kysely';
 import { decodePicturePassword, encodePicturePassword, PICTURES } from '../pictures';
-import { recordAudit, staffActor } from './audit';
+import { auditTarget } from './audit';
 import { issueLoginCardsIn } from './auth/pupil-login';
 import { signOutPupil } from './auth/session';
 import { auditClass, classOf, Refused, type Actor } from './classes';
@@ -87,16 +87,7 @@ async function auditPupil(
 	pupil: { id: number; school_id: number },
 	detail?: Record<string, unknown>
 ): Promise<void> {
-	await recordAudit(
-		{
-			actor: staffActor(actor),
-			action,
-			schoolId: pupil.school_id,
-			target: { type: 'pupil', id: pupil.id },
-			detail
-		},
-		db
-	);
+	await auditTarget(db, actor, action, pupil.school_id, 'pupil', pupil.id, detail);
 }
 
 async function currentNameKeys(

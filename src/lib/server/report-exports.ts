@@ -8,6 +8,7 @@ import { getDb } from './db';
 import { LEGEND, type Disclosed } from './disclosure';
 import { toCsv, type CsvCell } from './csv';
 import { getLibrary, type Lesson } from './lessons';
+import { isIsoDate } from './lessons/text';
 import {
 	boroughDashboard,
 	classReport,
@@ -24,25 +25,19 @@ import {
 	weekStart,
 	type ReportTable
 } from './report-tables';
-import type { ChartSpec } from '$lib/report-table';
+import type { ChartSpec, FilterErrors, FilterForm } from '$lib/report-table';
 import { formatWhen } from './teacher-session';
 
 // ——— the filter ———
 
-export interface FilterForm {
-	/** An academic year such as "2026/27", or "all". */
-	year: string;
-	from: string;
-	to: string;
-	lesson: string;
-}
+export type { FilterErrors, FilterForm };
 
 export interface ParsedFilter {
 	filter: ReportFilter;
 	/** What the form shows (the values as typed, so a mistake can be corrected). */
 	form: FilterForm;
 	/** Messages for fields that could not be used; the report ignores those fields. */
-	errors: Partial<Record<keyof FilterForm, string>>;
+	errors: FilterErrors;
 	/** The query string that reproduces this filter, for the CSV link. */
 	query: string;
 }
@@ -50,10 +45,7 @@ export interface ParsedFilter {
 const isoDate = z
 	.string()
 	.regex(/^\d{4}-\d{2}-\d{2}$/, 'Enter a date as day, month and year.')
-	.refine((s) => {
-		const d = new Date(`${s}T00:00:00Z`);
-		return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
-	}, 'That is not a real date.');
+	.refine(isIsoDate, 'That is not a real date.');
 
 /**
  * Reads `year`, `from`, `to` and `lesson` from a report's URL. With no year given, the
@@ -124,6 +116,36 @@ export async function academicYearsOnRecord(now = new Date()): Promise<string[]>
 	const years = new Set(rows.map((r) => r.academic_year));
 	years.add(academicYearOf(now));
 	return [...years].sort().reverse();
+}
+
+/** What a report page's controls show: the filter as read, its description and its choices. */
+export interface ReportControlsData {
+	filterText: string;
+	filter: Pick<ParsedFilter, 'form' | 'errors' | 'query'>;
+	years: string[];
+	lessons: { id: string; title: string }[];
+}
+
+/**
+ * Reads a school or borough report's filter from its URL and loads the report with it,
+ * alongside what the page's filter form and CSV link need.
+ */
+export async function withReportControls<T>(
+	params: URLSearchParams,
+	lessons: Lesson[],
+	load: (filter: ReportFilter) => Promise<T>
+): Promise<{ report: T; controls: ReportControlsData }> {
+	const parsed = parseReportFilter(params, lessons);
+	const [report, years] = await Promise.all([load(parsed.filter), academicYearsOnRecord()]);
+	return {
+		report,
+		controls: {
+			filterText: describeFilter(parsed.filter, lessons),
+			filter: { form: parsed.form, errors: parsed.errors, query: parsed.query },
+			years,
+			lessons: lessons.map((l) => ({ id: l.id, title: l.title }))
+		}
+	};
 }
 
 // ——— charts ———
@@ -281,8 +303,17 @@ export async function schoolCsv(
 
 // ——— class ———
 
-function plainText(html: string): string {
-	return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).replace(/\s+/g, ' ').trim();
+// A prompt's plain text never changes while its lesson object lives: sanitise it once.
+const plainPrompts = new WeakMap<Lesson['questions'][number], string>();
+function plainPrompt(question: Lesson['questions'][number]): string {
+	let text = plainPrompts.get(question);
+	if (text === undefined) {
+		text = sanitizeHtml(question.promptHtml, { allowedTags: [], allowedAttributes: {} })
+			.replace(/\s+/g, ' ')
+			.trim();
+		plainPrompts.set(question, text);
+	}
+	return text;
 }
 
 export interface ClassReportTables {
@@ -293,23 +324,22 @@ export interface ClassReportTables {
 
 export async function loadClassReportTables(
 	classId: number,
-	lessons: Lesson[],
-	cellText: Parameters<typeof classTables>[0]['cellText']
+	lessons: Lesson[]
 ): Promise<ClassReportTables> {
 	const report = await classReport(classId, lessons);
-	const byId = new Map(lessons.map((l) => [l.id, l]));
+	// Question number by lesson and question id, worked out once rather than per row.
+	const numbers = new Map(
+		lessons.map((l) => [l.id, new Map(l.questions.map((q, i) => [q.id, { q, number: i + 1 }]))])
+	);
 	const tables = classTables({
 		report,
 		titles: new Map(lessons.map((l) => [l.id, l.title])),
-		cellText,
 		when: formatWhen,
 		prompt: (lessonId, questionId) => {
-			const questions = byId.get(lessonId)?.questions ?? [];
-			const index = questions.findIndex((q) => q.id === questionId);
-			return {
-				number: index + 1,
-				text: index >= 0 ? plainText(questions[index].promptHtml) : questionId
-			};
+			const found = numbers.get(lessonId)?.get(questionId);
+			return found
+				? { number: found.number, text: plainPrompt(found.q) }
+				: { number: 0, text: questionId };
 		}
 	});
 	return { className: report.className, tables, report };
@@ -331,7 +361,7 @@ export function classCsv(data: ClassReportTables, now = new Date()): string {
  * line: the same rows, columns and totals as the page. Numbers are bare numbers (the unit is
  * in the column header); hidden figures are "[c]", explained in the file's heading.
  */
-export function reportCsv(
+function reportCsv(
 	title: string,
 	filterText: string,
 	tables: ReportTable[],

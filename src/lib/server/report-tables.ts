@@ -5,16 +5,17 @@
 import { suppressTable, SUPPRESSED, type Disclosed } from './disclosure';
 import type { BoroughDashboard, ClassReport, Figures, SchoolSummary } from './reports';
 import type { Cell, Column, ReportTable } from '$lib/report-table';
+import type { CompletionState } from './progress';
 
 export type { Cell, Column, ReportTable };
 
 // ——— cells ———
 
-export function textCell(text: string): Cell {
+function textCell(text: string): Cell {
 	return { text, value: text };
 }
 
-export function countCell(n: number): Cell {
+function countCell(n: number): Cell {
 	return { text: n.toLocaleString('en-GB'), value: n };
 }
 
@@ -114,18 +115,6 @@ export function schoolTables(summary: SchoolSummary): ReportTable[] {
 
 // ——— borough ———
 
-/**
- * Pupils reached per school sits above a published borough total. When a single school is
- * hidden and no other school has a count to hide beside it, the total would give it away,
- * so the total is hidden too (the same rule as suppressTable's).
- */
-function reachedTotalHidden(d: BoroughDashboard): boolean {
-	const hidden = d.bySchool.filter((s) => s.reached.suppressed);
-	return (
-		hidden.length === 1 && d.bySchool.every((s) => s.reached.suppressed || s.reached.value === 0)
-	);
-}
-
 /** Primary suppression of counts of pupils with no total to protect (lessons, weeks). */
 function hideSmallCounts<K extends string>(counts: { key: K; n: number }[]): Map<K, boolean> {
 	const result = suppressTable(
@@ -135,9 +124,9 @@ function hideSmallCounts<K extends string>(counts: { key: K; n: number }[]): Map
 	return new Map(result.cells.map((c) => [c.row, c.suppressed]));
 }
 
-export function boroughTotalsTable(d: BoroughDashboard): ReportTable {
+function boroughTotalsTable(d: BoroughDashboard): ReportTable {
 	const t = d.totals;
-	const reachedHidden = reachedTotalHidden(d);
+	const reachedHidden = d.reachedTotalHidden;
 	const target = d.pupilTarget;
 	const ofTarget: Cell =
 		reachedHidden || !target
@@ -170,7 +159,7 @@ export function boroughTotalsTable(d: BoroughDashboard): ReportTable {
 }
 
 export function boroughTables(d: BoroughDashboard): ReportTable[] {
-	const reachedHidden = reachedTotalHidden(d);
+	const reachedHidden = d.reachedTotalHidden;
 	const lessonHidden = hideSmallCounts(d.byLesson.map((l) => ({ key: l.lessonId, n: l.reached })));
 	const weekHidden = hideSmallCounts(d.byWeek.map((w) => ({ key: w.week, n: w.pupilsReached })));
 	return [
@@ -240,11 +229,23 @@ export function weekStart(week: string): string {
 
 // ——— class ———
 
+// A state is always written out: the grid must never rely on colour alone.
+const STATE_WORDS: Record<CompletionState, string> = {
+	completed: 'Completed',
+	paper: 'On paper',
+	started: 'Started',
+	'not-started': 'Not started'
+};
+
+/** "Completed, 80%" — the score is a pupil's own, shown only to their teachers. */
+function cellText(cell: { state: CompletionState; score: number | null }): string {
+	const word = STATE_WORDS[cell.state];
+	return cell.score === null ? word : `${word}, ${Math.round(cell.score * 100)}%`;
+}
+
 export interface ClassTableInput {
 	report: ClassReport;
 	titles: Map<string, string>;
-	/** The grid's words for each pupil × lesson, shared with the page (report/view.ts). */
-	cellText: (cell: ClassReport['grid'][number]['lessons'][string]) => string;
 	/** "Tue 4 Nov, 09:10" for a session. */
 	when: (iso: string) => string;
 	/** Plain text of a question's prompt, by lesson and question id. */
@@ -252,7 +253,7 @@ export interface ClassTableInput {
 }
 
 export function classTables(input: ClassTableInput): ReportTable[] {
-	const { report, titles, cellText, when, prompt } = input;
+	const { report, titles, when, prompt } = input;
 	const title = (id: string) => titles.get(id) ?? id;
 	const sessionName = (s: ClassReport['sessions'][number]) =>
 		`${title(s.lessonId)}, ${when(s.createdAt)}`;

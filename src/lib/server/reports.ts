@@ -13,7 +13,7 @@ import {
 	type Gain
 } from './disclosure';
 import { getLibrary, type Lesson } from './lessons';
-import { attendanceCounts, lessonCompletion, type CompletionState } from './progress';
+import { attendanceCounts, lessonsCompletion, type CompletionState } from './progress';
 import {
 	figures,
 	lessonFigures,
@@ -24,7 +24,6 @@ import {
 	type ReportFilter
 } from './report-facts';
 
-export { LEGEND };
 export { isoWeek, type Figures, type LessonFigures, type ReportFilter } from './report-facts';
 
 // ——— class report (teachers and leads: names of their own pupils) ———
@@ -70,54 +69,51 @@ export interface ClassReport {
 
 export async function classReport(classId: number, lessons: Lesson[]): Promise<ClassReport> {
 	const db = getDb();
-	const cls = await db
-		.selectFrom('classes')
-		.select(['id', 'name', 'school_id'])
-		.where('id', '=', classId)
-		.executeTakeFirstOrThrow();
-	const pupils = await db
-		.selectFrom('pupils')
-		.select(['id', 'first_name', 'last_initial'])
-		.where('class_id', '=', classId)
-		.where('archived_at', 'is', null)
-		.orderBy('first_name')
-		.orderBy('last_initial')
-		.orderBy('id')
-		.execute();
-	const names = new Map(pupils.map((p) => [p.id, `${p.first_name} ${p.last_initial}.`]));
-	const ids = pupils.map((p) => p.id);
 	const byId = new Map(lessons.map((l) => [l.id, l]));
-
-	const completions = new Map<string, Awaited<ReturnType<typeof lessonCompletion>>>();
-	for (const lesson of lessons) completions.set(lesson.id, await lessonCompletion(ids, lesson));
-	const grid = pupils.map((p) => ({
-		pupilId: p.id,
-		name: names.get(p.id)!,
-		lessons: Object.fromEntries(
-			lessons.map((l) => [l.id, completions.get(l.id)!.get(p.id)!])
-		) as ClassReport['grid'][number]['lessons']
-	}));
-
-	const sessions = (
-		await db
+	const [cls, pupils, allSessions, facts] = await Promise.all([
+		db
+			.selectFrom('classes')
+			.select(['id', 'name', 'school_id'])
+			.where('id', '=', classId)
+			.executeTakeFirstOrThrow(),
+		db
+			.selectFrom('pupils')
+			.select(['id', 'first_name', 'last_initial'])
+			.where('class_id', '=', classId)
+			.where('archived_at', 'is', null)
+			.orderBy('first_name')
+			.orderBy('last_initial')
+			.orderBy('id')
+			.execute(),
+		db
 			.selectFrom('class_sessions')
 			.select(['id', 'lesson_id', 'audience', 'created_at'])
 			.where('class_id', '=', classId)
 			.orderBy('created_at')
 			.orderBy('id')
-			.execute()
-	).filter((s) => byId.has(s.lesson_id));
+			.execute(),
+		loadFacts({ classId }, {}, lessons)
+	]);
+	const names = new Map(pupils.map((p) => [p.id, `${p.first_name} ${p.last_initial}.`]));
+	const ids = pupils.map((p) => p.id);
+	const sessions = allSessions.filter((s) => byId.has(s.lesson_id));
 	const sessionIds = sessions.map((s) => s.id);
-	const counts = await attendanceCounts(sessionIds);
-	const someAudience = sessionIds.length
-		? await db
+	// `in ()` is not SQL: a class with no sessions reads nothing.
+	const ofSessions = <T>(read: () => Promise<T[]>) =>
+		sessionIds.length ? read() : Promise.resolve<T[]>([]);
+
+	const [completions, counts, someAudience, answerGroups] = await Promise.all([
+		lessonsCompletion(ids, lessons),
+		attendanceCounts(sessionIds),
+		ofSessions(() =>
+			db
 				.selectFrom('class_session_pupils')
 				.select(['session_id', 'pupil_id'])
 				.where('session_id', 'in', sessionIds)
 				.execute()
-		: [];
-	const answerGroups = sessionIds.length
-		? await db
+		),
+		ofSessions(() =>
+			db
 				.selectFrom('answers')
 				.select((eb) => [
 					'session_id',
@@ -130,7 +126,15 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 				.where('session_id', 'in', sessionIds)
 				.groupBy(['session_id', 'question_id', 'phase', 'selected', 'correct'])
 				.execute()
-		: [];
+		)
+	]);
+	const grid = pupils.map((p) => ({
+		pupilId: p.id,
+		name: names.get(p.id)!,
+		lessons: Object.fromEntries(
+			lessons.map((l) => [l.id, completions.get(l.id)!.get(p.id)!])
+		) as ClassReport['grid'][number]['lessons']
+	}));
 
 	// Grouped once, not filtered afresh for every session and question.
 	const audienceOf = new Map<number, number>();
@@ -167,7 +171,6 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 		};
 	});
 
-	const facts = await loadFacts({ classId }, {}, lessons);
 	const gain = lessons.map((l) => ({
 		lessonId: l.id,
 		gain: figures(facts, { lessonId: l.id }).gain
@@ -311,6 +314,8 @@ export interface BoroughDashboard {
 	schoolsRegistered: number;
 	totals: Figures;
 	bySchool: ({ schoolId: number; name: string; reached: CountCell } & Omit<Figures, 'reached'>)[];
+	/** The borough's pupils reached is hidden too: it would give away a hidden school's count. */
+	reachedTotalHidden: boolean;
 	byLesson: LessonFigures[];
 	/** ISO weeks (`2026-W48`), oldest first. */
 	byWeek: { week: string; sessions: number; pupilsReached: number }[];
@@ -439,7 +444,7 @@ async function workOutDashboard(
 	const schoolFigures = schools.map((s) => found.school(s.id));
 	// Pupils reached per school is published with a borough total, so hide small counts and
 	// whatever would let them be worked back from the total. Cells come back in order.
-	const { cells } = suppressTable(
+	const { cells, hiddenColTotals } = suppressTable(
 		schoolFigures.map((f, i) => ({
 			row: schools[i].id,
 			col: 'reached',
@@ -483,6 +488,7 @@ async function workOutDashboard(
 		schoolsRegistered: schools.length,
 		totals: found.totals,
 		bySchool,
+		reachedTotalHidden: hiddenColTotals.length > 0,
 		byLesson: found.byLesson,
 		byWeek: found.byWeek
 	};

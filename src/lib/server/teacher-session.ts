@@ -264,10 +264,11 @@ export async function startCatchUp(
 	now = new Date()
 ): Promise<number> {
 	await assertClassTakesLessons(classId);
-	const lessons = getLibrary().lessons;
-	if (!lessons.some((l) => l.id === lessonId))
+	const lesson = getLibrary().lessons.find((l) => l.id === lessonId);
+	if (!lesson)
 		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
-	const report = await classReport(classId, lessons);
+	// The report of this one lesson: its catch-up list is the same as in the whole report.
+	const report = await classReport(classId, [lesson]);
 	const missed = report.catchUp.find((c) => c.lessonId === lessonId);
 	if (!missed || missed.pupils.length === 0)
 		throw new SessionRefused('Everyone in the class has now done this lesson.');

@@ -5,26 +5,19 @@ import { error } from '@sveltejs/kit';
 import { canSeeBorough } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { getLibrary } from '$lib/server/lessons';
-import {
-	academicYearsOnRecord,
-	describeFilter,
-	loadBoroughReport,
-	parseReportFilter
-} from '$lib/server/report-exports';
+import { loadBoroughReport, withReportControls } from '$lib/server/report-exports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const staff = requireStaff(event, 'coordinator');
 	if (!canSeeBorough(staff)) error(403, 'Your account cannot open the borough report.');
 	const lessons = getLibrary().lessons;
-	const parsed = parseReportFilter(event.url.searchParams, lessons);
-	const report = await loadBoroughReport(parsed.filter, lessons);
+	const { report, controls } = await withReportControls(event.url.searchParams, lessons, (filter) =>
+		loadBoroughReport(filter, lessons)
+	);
 	const d = report.dashboard;
 	return {
-		filter: { form: parsed.form, errors: parsed.errors, query: parsed.query },
-		filterText: describeFilter(parsed.filter, lessons),
-		years: await academicYearsOnRecord(),
-		lessons: lessons.map((l) => ({ id: l.id, title: l.title })),
+		controls,
 		totals: report.tables[0],
 		tables: report.tables.slice(1),
 		charts: report.charts,

@@ -4,12 +4,7 @@ import { error } from '@sveltejs/kit';
 import { canSeeSchoolAggregates } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { getLibrary } from '$lib/server/lessons';
-import {
-	academicYearsOnRecord,
-	describeFilter,
-	loadSchoolReport,
-	parseReportFilter
-} from '$lib/server/report-exports';
+import { loadSchoolReport, withReportControls } from '$lib/server/report-exports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -17,14 +12,12 @@ export const load: PageServerLoad = async (event) => {
 	const schoolId = staff.schoolId;
 	if (schoolId === null || !canSeeSchoolAggregates(staff, schoolId)) error(404, 'Not found');
 	const lessons = getLibrary().lessons;
-	const parsed = parseReportFilter(event.url.searchParams, lessons);
-	const report = await loadSchoolReport(schoolId, parsed.filter, lessons);
+	const { report, controls } = await withReportControls(event.url.searchParams, lessons, (filter) =>
+		loadSchoolReport(schoolId, filter, lessons)
+	);
 	return {
 		name: report.name,
-		filter: { form: parsed.form, errors: parsed.errors, query: parsed.query },
-		filterText: describeFilter(parsed.filter, lessons),
-		years: await academicYearsOnRecord(),
-		lessons: lessons.map((l) => ({ id: l.id, title: l.title })),
+		controls,
 		tables: report.tables,
 		charts: report.charts,
 		legend: report.legend

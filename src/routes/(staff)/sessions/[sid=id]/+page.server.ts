@@ -3,9 +3,9 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { endSession, revealQuestion, setLiveStep } from '$lib/server/deliveries';
-import { parseForm } from '$lib/server/forms';
+import { isRefusal, orRefusal, parseForm } from '$lib/server/forms';
 import { controlView, LIVE_DEPENDENCY, revealOnCurrentStep } from '$lib/server/teacher-session';
-import { guardSession, isRefusal, orRefusal } from '../routes.server';
+import { guardSession } from '../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -5,12 +5,11 @@ import { csvFileName } from '$lib/server/csv';
 import { getLibrary } from '$lib/server/lessons';
 import { classCsv, csvResponse, loadClassReportTables } from '$lib/server/report-exports';
 import { guardClass } from '../../routes.server';
-import { cellText } from '../report/view';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
 	const { staff, classId, scope } = await guardClass(event);
-	const tables = await loadClassReportTables(classId, getLibrary().lessons, cellText);
+	const tables = await loadClassReportTables(classId, getLibrary().lessons);
 	await recordAudit({
 		actor: staffActor(staff),
 		action: 'report.exported',

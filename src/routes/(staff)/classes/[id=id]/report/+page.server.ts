@@ -3,21 +3,19 @@
 // the tables are the ones the CSV writes.
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { parseForm } from '$lib/server/forms';
+import { isRefusal, orRefusal, parseForm } from '$lib/server/forms';
 import { getLibrary } from '$lib/server/lessons';
 import { loadClassReportTables } from '$lib/server/report-exports';
 import { anyHidden } from '$lib/server/report-tables';
 import { LEGEND } from '$lib/server/disclosure';
 import { startCatchUp } from '$lib/server/teacher-session';
 import { guardClass } from '../../routes.server';
-import { isRefusal, orRefusal } from '../../../sessions/routes.server';
-import { cellText } from './view';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const { classId } = await guardClass(event);
 	const lessons = getLibrary().lessons;
-	const { className, tables, report } = await loadClassReportTables(classId, lessons, cellText);
+	const { className, tables, report } = await loadClassReportTables(classId, lessons);
 	const title = new Map(lessons.map((l) => [l.id, l.title]));
 	return {
 		cls: { id: classId, name: className },

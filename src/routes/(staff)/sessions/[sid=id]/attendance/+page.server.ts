@@ -3,11 +3,11 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { AttendanceStatus } from '$lib/server/db/schema';
-import { parseForm } from '$lib/server/forms';
+import { isRefusal, orRefusal, parseForm } from '$lib/server/forms';
 import { getLesson } from '$lib/server/lessons';
 import { markRestAbsent } from '$lib/server/progress';
 import { attendanceView, saveAttendance, sessionHeader } from '$lib/server/teacher-session';
-import { guardSession, isRefusal, orRefusal } from '../../routes.server';
+import { guardSession } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,10 +2,10 @@
 // no device) counts as having completed it once their teacher ticks them here.
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { failWith } from '$lib/server/forms';
+import { failWith, isRefusal, orRefusal } from '$lib/server/forms';
 import { getLesson } from '$lib/server/lessons';
 import { completionView, savePaperCompletion, sessionHeader } from '$lib/server/teacher-session';
-import { guardSession, isRefusal, orRefusal } from '../../routes.server';
+import { guardSession } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
 function lessonOf(lessonId: string) {

@@ -2,7 +2,7 @@
 // live or self-paced. A class has at most one live lesson at a time.
 import { redirect } from '@sveltejs/kit';
 import { getClass } from '$lib/server/classes';
-import { formValues, parseForm } from '$lib/server/forms';
+import { formValues, isRefusal, orRefusal, parseForm } from '$lib/server/forms';
 import {
 	addDays,
 	lessonChoices,
@@ -12,7 +12,6 @@ import {
 	startClassSession,
 	startSessionSchema
 } from '$lib/server/teacher-session';
-import { isRefusal, orRefusal } from '../../../../sessions/routes.server';
 import { guardClass } from '../../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
