@@ -15,6 +15,7 @@ export default ts.config(
 			'test-results/',
 			'playwright-report/',
 			'.build-*/',
+			'build-*/',
 			'bench-results/'
 		]
 	},

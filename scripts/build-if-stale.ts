@@ -31,7 +31,7 @@ function newestMtime(entry: string): number {
 }
 
 export function buildIsStale(root = process.cwd()): boolean {
-	const marker = path.join(root, BUILD_MARKER);
+	const marker = path.resolve(root, BUILD_MARKER);
 	if (!fs.existsSync(marker)) return true;
 	const built = fs.statSync(marker).mtimeMs;
 	return SOURCES.some((s) => newestMtime(path.join(root, s)) > built);
@@ -39,17 +39,25 @@ export function buildIsStale(root = process.cwd()): boolean {
 
 export function buildIfStale(root = process.cwd()): void {
 	if (!buildIsStale(root)) return;
-	console.log('Building Think Safe (the sources changed since the last build)…');
+	process.stdout.write('Building Think Safe (the sources changed since the last build)… ');
+	const started = Date.now();
+	// The build's own chatter (adapter advice, chunk notes) is kept back unless it fails:
+	// whoever runs `npm start` wants the address and the sign-ins, not Vite's log.
 	const result = spawnSync('npx', ['vite', 'build', '--logLevel', 'warn'], {
 		cwd: root,
-		stdio: 'inherit'
+		encoding: 'utf8',
+		maxBuffer: 64 * 1024 * 1024
 	});
 	if (result.status !== 0) {
+		console.log('failed.');
+		process.stdout.write(result.stdout ?? '');
+		process.stderr.write(result.stderr ?? '');
 		throw new Error('The build failed: see the messages above.');
 	}
+	console.log(`done in ${Math.round((Date.now() - started) / 1000)} s.`);
 	// vite writes index.js early; touching it marks the whole build as complete.
 	const now = new Date();
-	fs.utimesSync(path.join(root, BUILD_MARKER), now, now);
+	fs.utimesSync(path.resolve(root, BUILD_MARKER), now, now);
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -4,7 +4,10 @@ import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readConfig } from '../src/lib/server/config';
+import type { Kysely } from 'kysely';
 import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/server/db';
+import type { DB } from '../src/lib/server/db/schema';
+import { decodePicturePassword, pictureName } from '../src/lib/pictures';
 import { DEMO_PASSWORD, demoSignIns, seedDemo } from '../src/lib/server/demo';
 import { BUILD_MARKER, buildIfStale } from './build-if-stale';
 
@@ -21,14 +24,89 @@ function portIsFree(host: string, port: number): Promise<boolean> {
 	});
 }
 
-async function prepareDatabase(file: string, demo: boolean): Promise<boolean> {
+interface DemoPupil {
+	classCode: string;
+	className: string;
+	name: string;
+	pictures: string[];
+}
+
+/** One demo pupil to try the pupil's side with: the first teacher's class, its first pupil. */
+async function demoPupil(db: Kysely<DB>, className: string): Promise<DemoPupil | undefined> {
+	const row = await db
+		.selectFrom('pupils')
+		.innerJoin('classes', 'classes.id', 'pupils.class_id')
+		.select([
+			'classes.code',
+			'classes.name as class_name',
+			'pupils.first_name',
+			'pupils.last_initial',
+			'pupils.picture_password'
+		])
+		.where('classes.name', '=', className)
+		.where('pupils.archived_at', 'is', null)
+		.orderBy('pupils.first_name')
+		.orderBy('pupils.id')
+		.executeTakeFirst();
+	if (!row) return undefined;
+	return {
+		classCode: row.code,
+		className: row.class_name,
+		name: `${row.first_name} ${row.last_initial}`,
+		pictures: decodePicturePassword(row.picture_password).map(pictureName)
+	};
+}
+
+interface Prepared {
+	seeded: boolean;
+	pupil?: DemoPupil;
+}
+
+async function prepareDatabase(file: string, demo: boolean): Promise<Prepared> {
 	const handle = openDatabase(file);
 	try {
 		await migrateToLatest(handle.db);
-		return demo ? await seedDemo(handle.db) : false;
+		if (!demo) return { seeded: false };
+		const seeded = await seedDemo(handle.db);
+		const teacher = demoSignIns().find((p) => p.role === 'teacher');
+		return {
+			seeded,
+			pupil: teacher?.className ? await demoPupil(handle.db, teacher.className) : undefined
+		};
 	} finally {
 		await handle.db.destroy();
 	}
+}
+
+/** What someone who just typed `npm start` needs: where to go, and who they can be. */
+function printWelcome(origin: string, databasePath: string, prepared: Prepared, demo: boolean) {
+	console.log(`\nThink Safe is running at ${origin}`);
+	console.log(`  staff sign in   ${origin}/sign-in`);
+	console.log(`  pupils join     ${origin}/join`);
+	console.log(`Database: ${databasePath}${prepared.seeded ? ' (demo borough loaded)' : ''}`);
+	if (!demo) return;
+	const people = demoSignIns();
+	console.log(`\nDemo sign-ins (staff password for every one: ${DEMO_PASSWORD})`);
+	// The first account of each kind: coordinator, school lead, teacher, safeguarding lead.
+	const labels = new Set<string>();
+	for (const person of people) {
+		if (labels.has(person.label)) continue;
+		labels.add(person.label);
+		const where = person.school
+			? `${person.className ? `class ${person.className}, ` : ''}${person.school}`
+			: 'the whole borough';
+		console.log(`  ${person.label.padEnd(24)} ${person.email.padEnd(40)} ${where}`);
+	}
+	const pupil = prepared.pupil;
+	if (pupil) {
+		const how = `/join, class code ${pupil.classCode}`.padEnd(40);
+		console.log(
+			`  ${'pupil'.padEnd(24)} ${how} ${pupil.name} (class ${pupil.className}): ${pupil.pictures.join(', ')}`
+		);
+	}
+	console.log(
+		'  Every demo school and class has its own (lead.SCHOOL@…, CLASS.SCHOOL@…): see the README.'
+	);
 }
 
 async function main() {
@@ -40,9 +118,9 @@ async function main() {
 		fail((error as Error).message);
 	}
 
-	let seeded = false;
+	let prepared: Prepared;
 	try {
-		seeded = await prepareDatabase(config.databasePath, config.demo);
+		prepared = await prepareDatabase(config.databasePath, config.demo);
 	} catch (error) {
 		if (error instanceof DatabaseOpenError) fail(error.message);
 		throw error;
@@ -64,20 +142,7 @@ async function main() {
 
 	await import(pathToFileURL(path.resolve(BUILD_MARKER)).href);
 
-	console.log(`\nThink Safe is running at ${process.env.ORIGIN}`);
-	console.log(`Database: ${config.databasePath}${seeded ? ' (demo borough loaded)' : ''}`);
-	if (config.demo) {
-		const people = demoSignIns();
-		console.log(`\nDemo sign-ins (password for every one: ${DEMO_PASSWORD})`);
-		for (const role of ['coordinator', 'lead', 'teacher'] as const) {
-			const first = people.find((p) => p.role === role)!;
-			const where = first.school
-				? ` — ${first.className ? `class ${first.className}, ` : ''}${first.school}`
-				: '';
-			console.log(`  ${role.padEnd(12)} ${first.email}${where}`);
-		}
-		console.log('  (every demo school and class has its own; see the README)');
-	}
+	printWelcome(process.env.ORIGIN, config.databasePath, prepared, config.demo);
 	console.log('\nPress Ctrl-C to stop.');
 }
 

@@ -5,11 +5,15 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { prepareBoroughTotals } from '$lib/server/borough-totals';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
 import { getLibrary } from '$lib/server/lessons';
+import { scheduleHelpTextRemoval } from '$lib/server/safeguarding';
+import { proxyStartWarning } from '$lib/server/auth/client-address';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(getHandle().db);
+	const proxyWarning = proxyStartWarning();
+	if (proxyWarning) console.warn(proxyWarning);
 	// Built now, in the background, rather than on a coordinator's first visit.
 	prepareBoroughTotals(getLibrary().lessons).catch((error: unknown) => {
 		console.error(
@@ -17,7 +21,9 @@ export const init: ServerInit = async () => {
 			error
 		);
 	});
+	const stopHelpTextRemoval = scheduleHelpTextRemoval();
 	process.once('sveltekit:shutdown', () => {
+		stopHelpTextRemoval();
 		void closeDatabase();
 	});
 };

@@ -2,6 +2,9 @@
 // and is written to this device's storage before it is sent, so that a dropped
 // connection, a closed tab or a Wi-Fi cut loses nothing and a resend is stored once.
 // Only ids and option numbers are kept on the device: never a name.
+// A choice not sent yet (a knowledge-check answer, ticks on a multiple-choice question) is
+// a draft here, outside any component, so that a step change or an error page in between
+// cannot drop it: every move sends the drafts first.
 import { SvelteMap } from 'svelte/reactivity';
 import { CLIENT_ID, type AnswerFeedback } from './lesson-view';
 
@@ -49,9 +52,37 @@ function sameSelection(a: number[], b: number[]): boolean {
 	return a.length === b.length && a.every((v, i) => v === b[i]);
 }
 
+/** One queue per session and pupil for the life of the page, so drafts outlive a remount. */
+// Looked up, never shown: no need for it to be reactive.
+// eslint-disable-next-line svelte/prefer-svelte-reactivity
+const queues = new Map<string, AnswerQueue>();
+
+export function answerQueueFor(sessionId: number, pupilId: number): AnswerQueue {
+	const key = pendingKey(sessionId, pupilId);
+	let queue = queues.get(key);
+	if (!queue) {
+		queue = new AnswerQueue(`/session/${sessionId}/answer`, key);
+		queues.set(key, queue);
+	}
+	return queue;
+}
+
+/** Before a page reloads its data after a failure: send every draft and what waits. */
+export async function settleAnswerQueues(): Promise<void> {
+	await Promise.all(
+		[...queues.values()].map((queue) => {
+			const sent = queue.sendDrafts();
+			if (sent) queue.sentOnMove = sent;
+			return queue.flush();
+		})
+	);
+}
+
 export class AnswerQueue {
 	/** False when the browser says it is offline, or a send just failed for want of a network. */
 	online = $state(true);
+	/** How many chosen answers the last move sent for the pupil: the page tells them. */
+	sentOnMove = $state(0);
 	#pending = $state<PendingAnswer[]>([]);
 	/** Answers the server confirmed or refused while this page was open. */
 	#results = new SvelteMap<string, { feedback?: AnswerFeedback; status: AnswerStatus }>();
@@ -59,9 +90,11 @@ export class AnswerQueue {
 	// eslint-disable-next-line svelte/prefer-svelte-reactivity
 	#sending = new Set<string>();
 	#flushing: Promise<void> | undefined;
+	#draining = false;
 	#endpoint: string;
 	#storageKey: string;
 	#memory: PendingAnswer[] = [];
+	#drafts = new SvelteMap<string, { questionId: string; phase: Phase; selected: number[] }>();
 
 	constructor(endpoint: string, storageKey: string) {
 		this.#endpoint = endpoint;
@@ -117,9 +150,38 @@ export class AnswerQueue {
 		return { status: result?.status, stored: false };
 	}
 
-	/** The pupil pressed "Send my answer". The first answer stands, so a second is ignored. */
+	/** What the pupil has chosen but not sent yet. */
+	draft(questionId: string, phase: Phase): number[] | undefined {
+		return this.#drafts.get(keyOf(questionId, phase))?.selected;
+	}
+
+	/** The pupil changed a choice without sending it (an empty choice clears the draft). */
+	choose(questionId: string, phase: Phase, selected: number[]): void {
+		const key = keyOf(questionId, phase);
+		if (selected.length) this.#drafts.set(key, { questionId, phase, selected: [...selected] });
+		else this.#drafts.delete(key);
+	}
+
+	get drafts(): number {
+		return this.#drafts.size;
+	}
+
+	/** Sends every draft (of one phase, or all); returns how many went. */
+	sendDrafts(phase?: Phase): number {
+		let sent = 0;
+		for (const [key, draft] of [...this.#drafts]) {
+			if (phase && draft.phase !== phase) continue;
+			this.#drafts.delete(key);
+			this.answer(draft.questionId, draft.phase, draft.selected);
+			sent++;
+		}
+		return sent;
+	}
+
+	/** The pupil sent an answer. The first answer stands, so a second is ignored. */
 	answer(questionId: string, phase: Phase, selected: number[]): void {
 		const key = keyOf(questionId, phase);
+		this.#drafts.delete(key);
 		if (this.#results.get(key)?.feedback) return;
 		if (this.#pending.some((p) => keyOf(p.questionId, p.phase) === key)) return;
 		const entry: PendingAnswer = {
@@ -131,21 +193,36 @@ export class AnswerQueue {
 		this.#results.delete(key);
 		this.#pending = [...this.#pending, entry];
 		this.#write();
-		void this.#send(entry);
+		void this.flush();
 	}
 
 	/** Sends everything waiting, one at a time; resolves when done or the network is gone. */
 	flush(): Promise<void> {
-		// Assigned before the drain can finish, so a finished drain never lingers here.
-		this.#flushing ??= this.#drain().finally(() => {
-			this.#flushing = undefined;
-		});
+		// A drain that has not yet returned takes new answers too; once it has, a new one starts.
+		if (!this.#draining || !this.#flushing) {
+			this.#draining = true;
+			const run: Promise<void> = this.#drain().finally(() => {
+				if (this.#flushing === run) this.#flushing = undefined;
+			});
+			this.#flushing = run;
+		}
 		return this.#flushing;
 	}
 
+	// Also takes answers added while it runs, so that awaiting flush() after answering
+	// means the answer has been tried (a move waits for it: see the knowledge check).
 	async #drain(): Promise<void> {
-		for (const entry of [...this.#pending]) {
-			if ((await this.#send(entry)) === 'offline') break;
+		// eslint-disable-next-line svelte/prefer-svelte-reactivity -- local bookkeeping
+		const tried = new Set<string>();
+		try {
+			for (;;) {
+				const entry = this.#pending.find((p) => !tried.has(p.clientId));
+				if (!entry) return;
+				tried.add(entry.clientId);
+				if ((await this.#send(entry)) === 'offline') return;
+			}
+		} finally {
+			this.#draining = false;
 		}
 	}
 

@@ -1,7 +1,9 @@
 // Following a live lesson from a pupil's device: the server pushes the session's state
-// (step, status, reveal) over Server-Sent Events. EventSource reconnects by itself after
-// a network drop; when the server refused or restarted (the stream is closed for good)
-// this opens a new one a little later, so a device never stays stuck on an old step.
+// (step, status, reveal) over Server-Sent Events, and sends it first on every connection.
+// EventSource reconnects by itself after a network drop; when the server refused or
+// restarted (the stream is closed for good) this opens a new one, waiting a little longer
+// each time (with a random spread, so a class's tablets do not all knock at once), so a
+// device never stays stuck on an old step and a struggling server is not hammered.
 
 import type { LiveState } from './lesson-view';
 
@@ -9,20 +11,30 @@ export interface FollowHandlers {
 	onState: (state: LiveState) => void;
 	/** True when connected, false while reconnecting. */
 	onConnection?: (connected: boolean) => void;
-	/** The server refused or went away: a good moment to reload the page's data. */
-	onClosed?: () => void;
 }
 
-const REOPEN_MS = 5_000;
+const FIRST_WAIT_MS = 1_000;
+const LONGEST_WAIT_MS = 15_000;
+
+/** How long to wait before the n-th attempt in a row (0-based): doubling, capped, spread. */
+export function backoffDelay(attempt: number, random: () => number = Math.random): number {
+	const base = Math.min(LONGEST_WAIT_MS, FIRST_WAIT_MS * 2 ** Math.min(attempt, 10));
+	return Math.round(base * (0.75 + random() * 0.5));
+}
 
 export function followSession(url: string, handlers: FollowHandlers): () => void {
 	let source: EventSource | undefined;
 	let reopen: ReturnType<typeof setTimeout> | undefined;
 	let stopped = false;
+	let failures = 0;
 
 	const open = () => {
+		reopen = undefined;
 		source = new EventSource(url);
-		source.addEventListener('open', () => handlers.onConnection?.(true));
+		source.addEventListener('open', () => {
+			failures = 0;
+			handlers.onConnection?.(true);
+		});
 		source.addEventListener('state', (event) => {
 			try {
 				handlers.onState(JSON.parse((event as MessageEvent<string>).data));
@@ -32,17 +44,25 @@ export function followSession(url: string, handlers: FollowHandlers): () => void
 		});
 		source.addEventListener('error', () => {
 			handlers.onConnection?.(false);
-			if (source?.readyState === EventSource.CLOSED && !stopped) {
+			if (source?.readyState === EventSource.CLOSED && !stopped && !reopen) {
 				source.close();
-				handlers.onClosed?.();
-				reopen = setTimeout(open, REOPEN_MS);
+				reopen = setTimeout(open, backoffDelay(failures++));
 			}
 		});
 	};
 
+	// Back on the network: try at once rather than wait out the back-off.
+	const online = () => {
+		if (stopped || !reopen) return;
+		clearTimeout(reopen);
+		open();
+	};
+	window.addEventListener('online', online);
+
 	open();
 	return () => {
 		stopped = true;
+		window.removeEventListener('online', online);
 		if (reopen) clearTimeout(reopen);
 		source?.close();
 	};

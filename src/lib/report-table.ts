@@ -18,6 +18,8 @@ export type FilterErrors = Partial<Record<keyof FilterForm, string>>;
 export interface Cell {
 	text: string;
 	value: string | number | null;
+	/** A pupil's state in a lesson, drawn as a mark beside the text (never colour alone). */
+	mark?: 'completed' | 'paper' | 'started' | 'not-started';
 }
 
 export interface Column {

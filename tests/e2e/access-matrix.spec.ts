@@ -1,7 +1,8 @@
 // The access matrix: every route of the app, read from src/routes so that a new route
-// without an entry here fails, requested by eight kinds of person over real HTTP
+// without an entry here fails, requested by ten kinds of person over real HTTP
 // against a server of its own. Pupil names seeded as canaries must never appear in a
-// denied response, nor in anything the coordinator receives.
+// denied response, nor in anything the coordinator receives; a pupil's request for help,
+// seeded with a canary text, reaches their school's safeguarding lead and nobody else.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,6 +12,7 @@ import { closeDatabase, getDb, nowIso, openDatabase, useHandle } from '../../src
 import { makePicturePassword } from '../../src/lib/server/random';
 import { generateToken, hashToken } from '../../src/lib/server/auth/tokens';
 import { getLibrary } from '../../src/lib/server/lessons';
+import { submitHelpRequest } from '../../src/lib/server/safeguarding';
 import { startServer, stopServer, type Running } from './server-process';
 
 type Persona =
@@ -21,6 +23,8 @@ type Persona =
 	| 'otherTeacher'
 	| 'lead'
 	| 'otherLead'
+	| 'dsl'
+	| 'otherDsl'
 	| 'coordinator';
 const PERSONAS: Persona[] = [
 	'anonymous',
@@ -30,6 +34,8 @@ const PERSONAS: Persona[] = [
 	'otherTeacher',
 	'lead',
 	'otherLead',
+	'dsl',
+	'otherDsl',
 	'coordinator'
 ];
 
@@ -52,7 +58,15 @@ function readRoutes(dir = 'src/routes', prefix = ''): Route[] {
 	if (files.has('+page.server.ts')) {
 		const source = fs.readFileSync(path.join(dir, '+page.server.ts'), 'utf8');
 		if (source.includes('staffAdminActions('))
-			actions.push('invite', 'revokeInvitation', 'reset', 'disable', 'enable', 'role');
+			actions.push(
+				'invite',
+				'revokeInvitation',
+				'reset',
+				'disable',
+				'enable',
+				'safeguarding',
+				'role'
+			);
 		const block = /export const actions[^{]*\{([\s\S]*)\};?\s*$/m.exec(source)?.[1] ?? '';
 		// Every key of the actions object, `name: async (event) =>` or `name: makeAction(…)`.
 		for (const m of block.matchAll(/^\t([A-Za-z]+):/gm)) actions.push(m[1]);
@@ -84,10 +98,21 @@ interface Expectation {
 	signOut?: boolean;
 	/** The requested file does not exist, so a 404 is the allowed person's right answer. */
 	missingFile?: boolean;
+	/**
+	 * A valid form to send with the actions instead of an empty one, where an empty form
+	 * would be turned away as invalid before anyone asked whose the object is.
+	 */
+	form?: Record<string, string>;
+	/**
+	 * Signed-in staff who are refused must get "not found" (404), not "forbidden": a page
+	 * that must not even say whether there is anything behind it.
+	 */
+	notFoundForStaff?: boolean;
 }
 
-const staffAll: Persona[] = ['teacher', 'otherTeacher', 'lead', 'otherLead', 'coordinator'];
-const schoolStaff: Persona[] = ['teacher', 'otherTeacher', 'lead', 'otherLead'];
+// The DSLs are teachers without a class of their own, as in the demo.
+const schoolStaff: Persona[] = ['teacher', 'otherTeacher', 'lead', 'otherLead', 'dsl', 'otherDsl'];
+const staffAll: Persona[] = [...schoolStaff, 'coordinator'];
 const ourClass: Persona[] = ['teacher', 'lead'];
 const leads: Persona[] = ['lead', 'otherLead'];
 const pupils: Persona[] = ['pupil', 'otherPupil'];
@@ -106,6 +131,9 @@ const MATRIX: Record<string, Expectation> = {
 	'/api/session': { allow: 'everyone' },
 	'/lesson-assets/[...path]': { allow: [...pupils, ...staffAll], missingFile: true },
 	'/me': { allow: pupils, act: 'everyone', signOut: true },
+	'/help': { allow: pupils },
+	'/help/send': { allow: pupils },
+	'/help/sent': { allow: pupils },
 	'/certificate': { allow: pupils },
 	'/session/[sid=id]': { allow: ['pupil'] },
 	'/session/[sid=id]/answer': { allow: ['pupil'] },
@@ -117,6 +145,7 @@ const MATRIX: Record<string, Expectation> = {
 	'/lessons/[id]/plan': { allow: staffAll },
 	'/lessons/[id]/home': { allow: staffAll },
 	'/lessons/[id]/preview/[step]': { allow: staffAll },
+	'/lessons/[id]/board/[step]': { allow: staffAll },
 	'/classes': { allow: schoolStaff },
 	// Choosing a class's teachers decides who sees its pupils' names: the lead's call.
 	'/classes/[id=id]': { allow: ourClass, actions: { teachers: ['lead'] } },
@@ -135,6 +164,15 @@ const MATRIX: Record<string, Expectation> = {
 	'/school/report': { allow: leads },
 	'/school/report.csv': { allow: leads },
 	'/audit': { allow: [...leads, 'coordinator'] },
+	// Each school's safeguarding lead reads their own school's list (the other DSL's is
+	// empty); one school's request opens for its DSL alone. Leads of a school with a DSL,
+	// teachers and the council get "not found".
+	'/concerns': { allow: ['dsl', 'otherDsl'], notFoundForStaff: true },
+	'/concerns/[id=id]': {
+		allow: ['dsl'],
+		notFoundForStaff: true,
+		form: { clientId: 'ca000000000000000000000000000002', kind: 'note', body: 'Seen at break.' }
+	},
 	'/borough/report': { allow: ['coordinator'] },
 	'/borough/report.csv': { allow: ['coordinator'] },
 	'/borough/schools': { allow: ['coordinator'] },
@@ -151,12 +189,15 @@ function allowed(rule: Rule, who: Persona): boolean {
 
 const CANARY_FIRST = 'Zephyrine';
 const CANARY_OTHER = 'Quillon';
+/** The canary pupil's own words in a request for help: for Loddon Vale's DSL only. */
+const CANARY_HELP = 'Canary words Vorpalwise: someone online keeps asking where I live';
 let server: Running;
 let dir: string;
 let dbFile: string;
 const params: Record<string, string> = {};
 let willow: { classId: number; pupilId: number; code: string; schoolId: number };
 let oak: { pupilId: number };
+let helpRequestId: string;
 
 test.setTimeout(600_000);
 
@@ -208,6 +249,20 @@ test.beforeAll(async () => {
 		canary,
 		nowIso()
 	);
+	// The canary pupil asks for help, as the pupil's page sends it.
+	const asked = await submitHelpRequest(
+		{ id: canary, classId: cls.id, schoolId: cls.school_id },
+		{
+			clientId: 'ca000000000000000000000000000001',
+			about: 'me',
+			topics: ['someone-online'],
+			message: CANARY_HELP,
+			urgency: 'today',
+			talkTo: 'anyone'
+		}
+	);
+	if (!asked.ok) throw new Error(asked.message);
+	helpRequestId = String(asked.id);
 	Object.assign(params, {
 		token: 'not-a-real-token-aaaaaaaaaaaaaaaa',
 		cardToken,
@@ -232,6 +287,8 @@ async function cookieFor(who: Persona): Promise<string> {
 		otherTeacher: 'kestrel.kempshott-meadow@demo.thinksafe.test',
 		lead: 'lead.loddon-vale@demo.thinksafe.test',
 		otherLead: 'lead.kempshott-meadow@demo.thinksafe.test',
+		dsl: 'dsl.loddon-vale@demo.thinksafe.test',
+		otherDsl: 'dsl.kempshott-meadow@demo.thinksafe.test',
 		coordinator: 'coordinator@demo.thinksafe.test'
 	};
 	if (who === 'anonymous') return '';
@@ -254,10 +311,28 @@ function urlOf(route: Route, sid?: string): string {
 		const key = name.replace(/=.*$/, '');
 		if (key === 'id' && route.id.startsWith('/borough/schools')) return String(willow.schoolId);
 		if (key === 'id' && route.id.startsWith('/lessons')) return getLibrary().lessons[0].id;
+		if (key === 'id' && route.id.startsWith('/concerns')) return helpRequestId;
 		if (key === 'sid' && sid) return sid;
 		if (key === 'token' && route.id.startsWith('/card/')) return params.cardToken;
 		return params[key] ?? params[name];
 	});
+}
+
+/** The status a refusal carries: the response's own, or the one inside SvelteKit's JSON. */
+function refusalStatus(status: number, body: string): number {
+	if (status !== 200 || !body.startsWith('{"type":')) return status;
+	try {
+		const outcome = JSON.parse(body) as {
+			type: string;
+			status?: number;
+			nodes?: ({ type: string; status?: number } | null)[];
+		};
+		if (outcome.type === 'error') return outcome.status ?? status;
+		const failed = (outcome.nodes ?? []).find((n) => n?.type === 'error');
+		return failed?.status ?? status;
+	} catch {
+		return status;
+	}
 }
 
 function isDenied(status: number, location: string | undefined, body: string): boolean {
@@ -324,7 +399,7 @@ function callsOf(route: Route): { kind: 'read' | 'act'; action?: string; call: C
 						accept: 'application/json',
 						'x-sveltekit-action': 'true'
 					},
-					body: ''
+					body: new URLSearchParams(MATRIX[route.id]?.form ?? {}).toString()
 				}
 			});
 		}
@@ -370,11 +445,29 @@ async function checkRoute(route: Route, kinds: ('read' | 'act')[]) {
 			if (expectAllow && denied && !(kind === 'act' && result.status === 404))
 				failures.push(`should be allowed: ${label}`);
 			if (!expectAllow && !denied) failures.push(`should be denied: ${label}`);
+			const staff = who !== 'anonymous' && !pupils.includes(who);
+			if (rule.notFoundForStaff && staff && !expectAllow) {
+				const refused = refusalStatus(result.status, result.body);
+				if (refused !== 404) failures.push(`should be "not found" (404): ${label} (${refused})`);
+			}
 			if (result.status >= 500) failures.push(`server error: ${label}`);
 			// The class code is what opens a class's name grid, so /join/CODE shows names to anyone.
 			const namesByCode = route.id.startsWith('/join/') || route.id.startsWith('/card/');
+			// The DSL has no class: the pupil's name reaches them only with the request.
+			const concerns = route.id.startsWith('/concerns');
 			const mayKnowCanary =
-				namesByCode || ((who === 'teacher' || who === 'lead' || who === 'pupil') && !denied);
+				namesByCode ||
+				((who === 'teacher' || who === 'lead' || who === 'pupil') && !denied && !concerns) ||
+				(who === 'dsl' && concerns && !denied);
+			if (result.body.includes(CANARY_HELP) && !(who === 'dsl' && concerns && !denied))
+				failures.push(`a pupil's request for help reached someone else: ${label}`);
+			if (
+				route.id === '/concerns/[id=id]' &&
+				who === 'dsl' &&
+				c.method === 'GET' &&
+				!result.body.includes(CANARY_HELP)
+			)
+				failures.push(`the school's DSL cannot read the request: ${label}`);
 			if (!mayKnowCanary && result.body.includes(CANARY_FIRST))
 				failures.push(`canary pupil name leaked: ${label}`);
 			if (
@@ -399,3 +492,62 @@ for (const route of routes.filter(
 )) {
 	test(`actions of ${route.id}`, () => checkRoute(route, ['act']));
 }
+
+test('only the school’s lead or the coordinator can make one of its staff a safeguarding lead', async () => {
+	const db = getDb();
+	const oakTeacher = await db
+		.selectFrom('staff_users')
+		.select('id')
+		.where('email', '=', 'oak.loddon-vale@demo.thinksafe.test')
+		.executeTakeFirstOrThrow();
+	const roleNow = async () =>
+		(
+			await db
+				.selectFrom('staff_users')
+				.select('safeguarding_role')
+				.where('id', '=', oakTeacher.id)
+				.executeTakeFirstOrThrow()
+		).safeguarding_role;
+	const appoint = (who: Persona, url: string, safeguarding: string) =>
+		cookieFor(who).then((cookie) =>
+			call(
+				{
+					method: 'POST',
+					url: `${url}?/safeguarding`,
+					headers: {
+						'content-type': 'application/x-www-form-urlencoded',
+						accept: 'application/json',
+						'x-sveltekit-action': 'true'
+					},
+					body: new URLSearchParams({ userId: String(oakTeacher.id), safeguarding }).toString()
+				},
+				cookie
+			)
+		);
+	const denied = (r: { status: number; location?: string; body: string }) =>
+		isDenied(r.status, r.location, r.body);
+	const school = `/borough/schools/${willow.schoolId}`;
+	const refused: [Persona, string][] = [
+		['teacher', '/school/staff'],
+		['dsl', '/school/staff'],
+		['otherDsl', '/school/staff'],
+		// Another school's lead names their own page, but the person is not theirs.
+		['otherLead', '/school/staff'],
+		['otherLead', school],
+		['coordinator', '/borough/team'],
+		['pupil', '/school/staff'],
+		['anonymous', '/school/staff']
+	];
+	const failures: string[] = [];
+	for (const [who, url] of refused) {
+		const result = await appoint(who, url, 'dsl');
+		if (!denied(result)) failures.push(`should be refused: ${who} ${url} → ${result.status}`);
+		if ((await roleNow()) !== null) failures.push(`${who} ${url} changed the role`);
+	}
+	expect(failures).toEqual([]);
+
+	expect(denied(await appoint('lead', '/school/staff', 'deputy'))).toBe(false);
+	expect(await roleNow()).toBe('deputy');
+	expect(denied(await appoint('coordinator', school, 'none'))).toBe(false);
+	expect(await roleNow()).toBeNull();
+});

@@ -49,6 +49,64 @@ test('the teacher of Willow opens the class report and downloads it as a CSV', a
 		expect(lines).toContain(title);
 });
 
+test('the class report shows catch-up first, a grid of marks and words that fits a laptop, and folds each session away', async ({
+	page
+}) => {
+	// A common laptop screen.
+	await page.setViewportSize({ width: 1280, height: 800 });
+	await signInAs(page, DEMO.teacher);
+	await page.goto('/classes');
+	await page.getByRole('link', { name: 'Willow', exact: true }).click();
+	await waitForHydration(page);
+	await page.getByRole('link', { name: 'Class report' }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Class report: Willow' })).toBeVisible();
+	await waitForHydration(page);
+
+	// Who needs to catch up comes before everything else.
+	const sections = await page.getByRole('heading', { level: 2 }).allTextContents();
+	expect(sections[0]).toBe('Catch-up');
+	expect(sections.indexOf('Who has done which lesson')).toBe(1);
+
+	// Every state has its mark and its words, never a colour alone.
+	const grid = page.getByRole('table', { name: 'Each lesson for each pupil of Willow' });
+	const cells = await grid.getByRole('cell').allTextContents();
+	expect(cells.length).toBeGreaterThan(0);
+	const marked = /^(✓ Completed(, \d+%)?|✎ On paper(, \d+%)?|◐ Started(, \d+%)?|○ Not started)$/;
+	for (const text of cells) expect(text.replace(/\s+/g, ' ').trim()).toMatch(marked);
+	expect(cells.some((t) => t.includes('✓ Completed'))).toBe(true);
+	await expect(page.getByText('◐ Started').first()).toBeVisible();
+
+	// The whole programme fits across, and a class of 30 fits down, a laptop's screen.
+	const size = await grid.evaluate((table) => {
+		const region = table.parentElement!;
+		const head = table.querySelector('thead')!.getBoundingClientRect().height;
+		const rows = [...table.querySelectorAll('tbody tr')].map(
+			(r) => r.getBoundingClientRect().height
+		);
+		return {
+			sideways: region.scrollWidth - region.clientWidth,
+			columns: table.querySelectorAll('thead th').length,
+			head,
+			tallestRow: Math.max(...rows)
+		};
+	});
+	expect(size.columns).toBe(8);
+	expect(size.sideways).toBeLessThanOrEqual(0);
+	expect(size.head + 30 * size.tallestRow).toBeLessThanOrEqual(800);
+
+	// Question by question: each session folded away until opened.
+	const questions = page.getByRole('region', { name: 'Question by question' });
+	const sessions = questions.locator('details');
+	expect(await sessions.count()).toBeGreaterThan(0);
+	await expect(questions.locator('details[open]')).toHaveCount(0);
+	await expect(questions.getByRole('table').first()).toBeHidden();
+	await expectAccessible(page);
+	await sessions.first().locator('summary').click();
+	await expect(sessions.first().getByRole('table')).toBeVisible();
+	await expect(sessions.first().getByRole('columnheader', { name: 'Question' })).toBeVisible();
+	await expectAccessible(page);
+});
+
 test('a teacher of another school gets nothing for the Willow report or its CSV', async ({
 	page
 }) => {

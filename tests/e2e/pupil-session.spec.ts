@@ -43,21 +43,39 @@ async function openLesson(page: Page, id = sessionId): Promise<void> {
 	await waitForHydration(page);
 }
 
-/** The n-th question on the screen: its form holds the fieldset and the send button. */
+/** The n-th question on the screen, with its options, status and feedback. */
 function questionForm(scope: Page | Locator, n = 0): Locator {
-	return scope.locator('form:has(fieldset)').nth(n);
+	return scope.locator('[data-question]').nth(n);
 }
 
-function options(form: Locator, q: Question): Locator {
-	return form.getByRole(q.type === 'multiple' ? 'checkbox' : 'radio');
+/**
+ * A question's options as the pupil meets them: in the knowledge check ('pre') radios or
+ * checkboxes sent together; in a step, a button per option (one tap) or checkboxes.
+ */
+function options(form: Locator, q: Question, phase: 'pre' | 'main' = 'main'): Locator {
+	if (q.type === 'multiple') return form.getByRole('checkbox');
+	return form.getByRole(phase === 'pre' ? 'radio' : 'button');
 }
 
 const right = (q: Question) => q.options.flatMap((o, i) => (o.correct ? [i] : []));
 const wrong = (q: Question) => [q.options.findIndex((o) => !o.correct)];
 
+/** Answers a step's question: one tap, or ticks then "Send my answer". */
 async function choose(form: Locator, q: Question, selected: number[]): Promise<void> {
+	if (q.type !== 'multiple') return options(form, q).nth(selected[0]).click();
 	for (const i of selected) await options(form, q).nth(i).check();
 	await form.getByRole('button', { name: 'Send my answer' }).click();
+}
+
+/** Chooses in the knowledge check, without sending. */
+async function tick(form: Locator, q: Question, selected: number[]): Promise<void> {
+	for (const i of selected) await options(form, q, 'pre').nth(i).check();
+}
+
+/** Answers one question of the knowledge check and sends it with the check's one button. */
+async function answerCheck(page: Page, n: number, selected: number[]): Promise<void> {
+	await tick(questionForm(page, n), check[n], selected);
+	await page.getByRole('button', { name: 'Send my answers' }).click();
 }
 
 async function expectNoSidewaysScroll(page: Page): Promise<void> {
@@ -103,7 +121,7 @@ test('a pupil does the knowledge check and the steps with feedback, then resumes
 	const checkSection = page.getByRole('region', { name: 'What do you know already?' });
 	await expect(checkSection).toBeVisible();
 	const firstCheck = questionForm(checkSection);
-	await choose(firstCheck, check[0], right(check[0]));
+	await answerCheck(page, 0, right(check[0]));
 	await expect(firstCheck.getByText('Thanks — your answer is saved.')).toBeVisible();
 	await expect(firstCheck.getByText("Well done — that's right!")).toHaveCount(0);
 	await expectAccessible(page);
@@ -145,7 +163,7 @@ test('a pupil does the knowledge check and the steps with feedback, then resumes
 	await expect(page.getByText(`Step 2 of ${lesson.steps.length}`, { exact: true })).toBeVisible();
 	await expectNoSidewaysScroll(page);
 	const answered = questionForm(page);
-	await expect(options(answered, q2).nth(wrong(q2)[0])).toBeChecked();
+	await expect(options(answered, q2).nth(wrong(q2)[0])).toHaveAttribute('aria-pressed', 'true');
 	await expect(options(answered, q2).nth(wrong(q2)[0])).toBeDisabled();
 	await expect(answered.getByText("Good try. Here's what to remember:")).toBeVisible();
 	await expect(answered.getByRole('button', { name: 'Send my answer' })).toHaveCount(0);
@@ -202,7 +220,7 @@ test('answers given offline are kept on the device, sent when back online, and s
 	// Offline: the answer waits on the device, and the pupil is told so plainly.
 	await context.setOffline(true);
 	const q0 = questionForm(page, 0);
-	await choose(q0, check[0], right(check[0]));
+	await answerCheck(page, 0, right(check[0]));
 	await expect(
 		q0.getByText('Saved on this device — it will be sent when the internet is back.')
 	).toBeVisible();
@@ -221,7 +239,7 @@ test('answers given offline are kept on the device, sent when back online, and s
 		{ times: 1 }
 	);
 	const q1 = questionForm(page, 1);
-	await choose(q1, check[1], wrong(check[1]));
+	await answerCheck(page, 1, wrong(check[1]));
 	await expect(
 		q1.getByText('Saved on this device — it will be sent when the internet is back.')
 	).toBeVisible();
@@ -235,7 +253,7 @@ test('answers given offline are kept on the device, sent when back online, and s
 	// Offline, and the tab is closed: the next time the lesson opens, the answer goes.
 	await context.setOffline(true);
 	const q2 = questionForm(page, 2);
-	await choose(q2, check[2], right(check[2]));
+	await answerCheck(page, 2, right(check[2]));
 	await expect(
 		q2.getByText('Saved on this device — it will be sent when the internet is back.')
 	).toBeVisible();
@@ -250,7 +268,7 @@ test('answers given offline are kept on the device, sent when back online, and s
 	await waitForHydration(again);
 	for (const [n, selected] of [right(check[0]), wrong(check[1]), right(check[2])].entries()) {
 		const form = questionForm(again, n);
-		for (const i of selected) await expect(options(form, check[n]).nth(i)).toBeChecked();
+		for (const i of selected) await expect(options(form, check[n], 'pre').nth(i)).toBeChecked();
 		await expect(form.getByText('Thanks — your answer is saved.')).toBeVisible();
 	}
 	await expectAccessible(again);
@@ -284,7 +302,7 @@ test('a pupil in a live lesson follows the teacher step by step, and sees the su
 	// Before the teacher starts: the check, then wait.
 	await expect(page.getByText('Wait for your teacher to start.')).toBeVisible();
 	const firstCheck = questionForm(page.getByRole('region', { name: 'What do you know already?' }));
-	await choose(firstCheck, check[0], right(check[0]));
+	await answerCheck(page, 0, right(check[0]));
 	await expect(firstCheck.getByText('Thanks — your answer is saved.')).toBeVisible();
 	await expectAccessible(page);
 
@@ -367,4 +385,145 @@ test('a pupil who has done every lesson gets a printable certificate with their 
 	await expect(page.getByRole('button', { name: 'Print my certificate' })).toBeHidden();
 	await expect(page.getByRole('banner')).toBeHidden();
 	await context.close();
+});
+
+/** The pupil's stored answers in this lesson, as (phase, question) → choices, from the server. */
+async function storedAnswers(pupilId: number): Promise<string[]> {
+	const rows = await withServerDb((db) =>
+		db
+			.selectFrom('answers')
+			.select(['phase', 'question_id', 'selected'])
+			.where('pupil_id', '=', pupilId)
+			.where('lesson_id', '=', lesson.id)
+			.orderBy('phase')
+			.orderBy('question_id')
+			.execute()
+	);
+	return rows.map((r) => `${r.phase}:${r.question_id}:${r.selected}`);
+}
+
+const stepText = (step: number) => `Step ${step + 1} of ${lesson.steps.length}`;
+const stepOf = (q: Question) => lesson.steps.findIndex((s) => s.id === q.stepId);
+const firstOfType = (type: Question['type']) => lesson.questions.find((q) => q.type === type)!;
+
+test('the knowledge check is sent with one button, and choices not sent go when the lesson starts', async ({
+	browser
+}) => {
+	test.slow();
+	const { context, page } = await pupilDevice(browser, pupilIds[6]);
+	await openLesson(page);
+	// One button for the whole check, none per question.
+	await expect(page.getByRole('button', { name: /^Send my answer/ })).toHaveCount(1);
+	await expect(page.getByRole('button', { name: 'Send my answers' })).toBeDisabled();
+	for (const [n, q] of check.entries()) await tick(questionForm(page, n), q, right(q));
+	await expectAccessible(page);
+	await page.getByRole('button', { name: 'Send my answers' }).click();
+	for (const n of check.keys())
+		await expect(questionForm(page, n).getByText('Thanks — your answer is saved.')).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Send my answers' })).toHaveCount(0);
+	expect(await storedAnswers(pupilIds[6])).toEqual(
+		check.map((q) => `pre:${q.id}:${JSON.stringify(right(q))}`).sort()
+	);
+	await context.close();
+
+	// Another pupil chooses two answers and goes straight to the lesson: both are kept.
+	const other = await pupilDevice(browser, pupilIds[7]);
+	await openLesson(other.page);
+	await tick(questionForm(other.page, 0), check[0], right(check[0]));
+	await tick(questionForm(other.page, 1), check[1], wrong(check[1]));
+	await press(other.page, 'Start the lesson');
+	await expect(
+		other.page.getByText(`Step 1 of ${lesson.steps.length}`, { exact: true })
+	).toBeVisible();
+	await expect(other.page.getByText('We sent the 2 answers you had chosen.')).toBeVisible();
+	await expectAccessible(other.page);
+	expect(await storedAnswers(pupilIds[7])).toEqual(
+		[
+			`pre:${check[0].id}:${JSON.stringify(right(check[0]))}`,
+			`pre:${check[1].id}:${JSON.stringify(wrong(check[1]))}`
+		].sort()
+	);
+	await other.context.close();
+});
+
+test('one tap answers a one-answer question, by mouse or keyboard, and a double tap stores it once', async ({
+	browser
+}) => {
+	test.slow();
+	const pupilId = pupilIds[8];
+	const single = firstOfType('single');
+	const multiple = firstOfType('multiple');
+	const { context, page } = await pupilDevice(browser, pupilId);
+	await openLesson(page);
+	await press(page, 'Start the lesson');
+	for (let step = 0; step < stepOf(single); step++) {
+		await expect(
+			page.getByText(`Step ${step + 1} of ${lesson.steps.length}`, { exact: true })
+		).toBeVisible();
+		if (step === stepOf(multiple)) {
+			// Ticked but not sent, then Next: the answer goes, and the pupil is told.
+			await tick(questionForm(page), multiple, right(multiple));
+			await press(page, 'Next');
+			await expect(page.getByText('We sent the answer you had chosen.')).toBeVisible();
+		} else await press(page, 'Next');
+	}
+	const form = page.locator(`[data-question="${single.id}"]`);
+	await expect(form.getByRole('group')).toBeVisible();
+	await expect(form.getByRole('button', { name: 'Send my answer' })).toHaveCount(0);
+	await options(form, single).nth(right(single)[0]).dblclick();
+	await expect(form.getByText("Well done — that's right!")).toBeVisible();
+	await expect(options(form, single).nth(right(single)[0])).toHaveAttribute('aria-pressed', 'true');
+	await expectAccessible(page);
+
+	// By keyboard: Tab to an option of the next one-answer question and press Enter.
+	const next = lesson.questions.find((q) => q.type !== 'multiple' && stepOf(q) > stepOf(single))!;
+	// One step at a time, each seen before the next press, so a slow step never gets skipped.
+	for (let step = stepOf(single) + 1; step <= stepOf(next); step++) {
+		await press(page, 'Next');
+		await expect(page.getByText(stepText(step), { exact: true })).toBeVisible();
+	}
+	const nextForm = page.locator(`[data-question="${next.id}"]`);
+	await options(nextForm, next).first().focus();
+	await page.keyboard.press('Enter');
+	await expect(nextForm.getByText(/Well done|Good try|Thanks for sharing/)).toBeVisible();
+	await expect(nextForm.locator('.result')).toBeFocused();
+
+	expect(await storedAnswers(pupilId)).toEqual(
+		[
+			`main:${multiple.id}:${JSON.stringify(right(multiple))}`,
+			`main:${single.id}:${JSON.stringify(right(single))}`,
+			`main:${next.id}:[0]`
+		].sort()
+	);
+	await context.close();
+});
+
+test('a multiple-choice answer chosen but not sent is sent when the teacher moves the class on', async ({
+	browser
+}) => {
+	test.slow();
+	const pupilId = pupilIds[9];
+	const multiple = firstOfType('multiple');
+	const teacher = await teacherDevice(browser);
+	const liveId = await startLesson(teacher.page, 'live');
+	const { context, page } = await pupilDevice(browser, pupilId);
+	await openLesson(page, liveId);
+	await teacher.page.getByRole('button', { name: 'Start lesson' }).click();
+	for (let step = 1; step <= stepOf(multiple); step++) {
+		await expect(page.getByText(stepText(step - 1), { exact: true })).toBeVisible();
+		await teacher.page.getByRole('button', { name: 'Next', exact: true }).click();
+	}
+	await expect(page.getByText(stepText(stepOf(multiple)), { exact: true })).toBeVisible();
+	await tick(questionForm(page), multiple, wrong(multiple));
+	await teacher.page.getByRole('button', { name: 'Next', exact: true }).click();
+	await expect(page.getByText(stepText(stepOf(multiple) + 1), { exact: true })).toBeVisible();
+	await expect(page.getByText('We sent the answer you had chosen.')).toBeVisible();
+	await expectAccessible(page);
+	expect(await storedAnswers(pupilId)).toEqual([
+		`main:${multiple.id}:${JSON.stringify(wrong(multiple))}`
+	]);
+	await teacher.page.getByText('End session…').click();
+	await teacher.page.getByRole('button', { name: 'Yes, end the session' }).click();
+	await context.close();
+	await teacher.context.close();
 });

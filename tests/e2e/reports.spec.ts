@@ -57,6 +57,10 @@ test('a teacher opens the class report after a session and starts a catch-up for
 
 	await expect(page).toHaveURL(/\/sessions\/\d+$/);
 	await expect(page.getByText(/at their own pace|self-paced/i).first()).toBeVisible();
+	// The session's pupils, by name once the teacher asks (the laptop may be on the board).
+	for (const name of names) await expect(page.getByText(name)).toHaveCount(0);
+	await waitForHydration(page);
+	await page.getByRole('button', { name: /^Show names/ }).click();
 	for (const name of names) await expect(page.getByText(name).first()).toBeVisible();
 	await expectAccessible(page);
 

@@ -10,8 +10,10 @@ let dir: string;
 test.beforeEach(() => {
 	dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thinksafe-life-'));
 });
+const cleanup: string[] = [];
 test.afterEach(() => {
 	fs.rmSync(dir, { recursive: true, force: true });
+	for (const extra of cleanup.splice(0)) fs.rmSync(extra, { recursive: true, force: true });
 });
 
 function count(file: string, table: string): number {
@@ -26,7 +28,22 @@ function count(file: string, table: string): number {
 test('a restarted server keeps its data and does not load the demo twice', async () => {
 	const file = path.join(dir, 'restart.db');
 	const first = await startServer({ DATABASE_PATH: file }, 4191);
-	expect(first.output()).toContain('Demo sign-ins');
+	const welcome = first.output();
+	// What a person needs first: the addresses for staff and pupils, and a sign-in for every role.
+	expect(welcome).toContain('Think Safe is running at http://127.0.0.1:4191');
+	expect(welcome).toContain('http://127.0.0.1:4191/sign-in');
+	expect(welcome).toContain('http://127.0.0.1:4191/join');
+	expect(welcome).toContain('Demo sign-ins');
+	for (const who of [
+		'coordinator@demo.thinksafe.test',
+		'lead.loddon-vale@demo.thinksafe.test',
+		'willow.loddon-vale@demo.thinksafe.test'
+	]) {
+		expect(welcome).toContain(who);
+	}
+	expect(welcome).toMatch(
+		/pupil\s+\/join, class code [A-Z]{6}\s+\S+ [A-Z] \(class Willow\): \w+, \w+, \w+/
+	);
 	expect(await stopServer(first)).toBe(0);
 	const pupils = count(file, 'pupils');
 	expect(pupils).toBeGreaterThan(250);
@@ -84,4 +101,25 @@ test('a database folder that cannot be written stops the start with one clear li
 	expect(code).toBe(1);
 	expect(output).toContain('Think Safe cannot start: Cannot write to the database folder');
 	expect(output).not.toMatch(/\n\s+at /);
+});
+
+test('a first start builds quietly and then says where to go', async () => {
+	// The e2e runner has built already; this start builds again into a folder of its own.
+	test.setTimeout(240_000);
+	// Inside the project (as .build-*, which git ignores), so the server finds node_modules.
+	const buildDir = path.resolve(`.build-lifecycle-${process.pid}`);
+	cleanup.push(buildDir, `${buildDir}-kit`);
+	const running = await startServer(
+		{ DATABASE_PATH: path.join(dir, 'first.db'), BUILD_DIR: buildDir, THINKSAFE_SKIP_BUILD: '0' },
+		4196,
+		180_000
+	);
+	await stopServer(running);
+	const output = running.output();
+	expect(output).toMatch(/Building Think Safe .*done in \d+ s\./);
+	expect(output).toContain('/join');
+	// Vite's and the adapter's own chatter is for developers, not for whoever starts the server.
+	for (const noise of ['npm run preview', 'empty chunk', 'PLUGIN_TIMINGS', 'callbacks']) {
+		expect(output).not.toContain(noise);
+	}
 });

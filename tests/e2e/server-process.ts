@@ -8,7 +8,11 @@ export interface Running {
 	output: () => string;
 }
 
-export async function startServer(env: Record<string, string>, port: number): Promise<Running> {
+export async function startServer(
+	env: Record<string, string>,
+	port: number,
+	timeoutMs = 60_000
+): Promise<Running> {
 	const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/start.ts'], {
 		env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), ...env },
 		stdio: ['ignore', 'pipe', 'pipe']
@@ -17,7 +21,7 @@ export async function startServer(env: Record<string, string>, port: number): Pr
 	child.stdout?.on('data', (d) => (output += d));
 	child.stderr?.on('data', (d) => (output += d));
 	const url = `http://127.0.0.1:${port}`;
-	const deadline = Date.now() + 60_000;
+	const deadline = Date.now() + timeoutMs;
 	while (Date.now() < deadline) {
 		if (child.exitCode !== null) throw new Error(`server exited early:\n${output}`);
 		try {

@@ -41,7 +41,7 @@ test('a coordinator invites a school lead, who joins and invites a teacher', asy
 	await expect(page.getByRole('heading', { level: 1, name: 'Hatch Warren Juniors' })).toBeVisible();
 	await waitForHydration(page);
 	await expectAccessible(page);
-	await page.getByLabel('Role').selectOption('lead');
+	await page.getByLabel('Role', { exact: true }).selectOption('lead');
 	await page.getByLabel(/Who is it for/).fill('Mrs Ahmed, head of Year 6');
 	await page.getByRole('button', { name: 'Create invitation link' }).click();
 	const link = await page.getByLabel('Link', { exact: true }).inputValue();
@@ -70,7 +70,7 @@ test('a coordinator invites a school lead, who joins and invites a teacher', asy
 	await expect(lead.getByRole('heading', { name: 'Staff of Hatch Warren Juniors' })).toBeVisible();
 	await waitForHydration(lead);
 	await expectAccessible(lead);
-	await lead.getByLabel('Role').selectOption('teacher');
+	await lead.getByLabel('Role', { exact: true }).selectOption('teacher');
 	await lead.getByRole('button', { name: 'Create invitation link' }).click();
 	await expect(lead.getByLabel('Link', { exact: true })).toHaveValue(/\/invite\//);
 

@@ -90,13 +90,28 @@ test('a teacher creates a class, adds pupils, resolves a repeated name and print
 		'Theo B.',
 		'Zoë Ø.'
 	]);
-	// Each pupil's three pictures, each named in words.
+	// The laptop may be mirrored to the board: no picture password shows until the
+	// teacher asks, and then one pupil's at a time, three pictures each named in words.
+	await expect(table.getByRole('listitem')).toHaveCount(0);
 	const amira = table.getByRole('row', { name: /Amira H\./ });
+	await waitForHydration(page);
+	await amira.getByRole('button', { name: "Show Amira H.'s picture password" }).click();
 	await expect(amira.getByRole('listitem')).toHaveCount(3);
+	await expect(table.getByRole('listitem')).toHaveCount(3);
 	await expect(amira.getByRole('listitem').first()).toHaveText(
 		/cat|dog|rocket|star|tree|fish|apple|boat|sun|moon|house|bike/
 	);
+	await expect(
+		amira.getByRole('button', { name: "Hide Amira H.'s picture password" })
+	).toHaveAttribute('aria-expanded', 'true');
 	await expectAccessible(page);
+	const kofi = table.getByRole('row', { name: /Kofi M\./ });
+	await kofi.getByRole('button', { name: "Show Kofi M.'s picture password" }).click();
+	await expect(kofi.getByRole('listitem')).toHaveCount(3);
+	await expect(amira.getByRole('listitem')).toHaveCount(0);
+	await expect(table.getByRole('listitem')).toHaveCount(3);
+	await kofi.getByRole('button', { name: "Hide Kofi M.'s picture password" }).click();
+	await expect(table.getByRole('listitem')).toHaveCount(0);
 
 	// Printing: the old cards stop working, so it is a deliberate button, not a page view.
 	await page.getByRole('link', { name: 'Print login cards' }).click();

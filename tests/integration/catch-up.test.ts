@@ -1,9 +1,15 @@
-// A catch-up from the class report: a self-paced session for exactly the pupils who missed
-// a lesson the class has had, opened once however often the button is pressed.
+// A catch-up from the class report: a self-paced session for exactly the pupils who have not
+// completed a lesson the class has had, opened once however often the button is pressed.
 import { describe, expect, it } from 'vitest';
-import { endSession, getSession, SessionRefused } from '../../src/lib/server/deliveries';
+import { submitAnswer } from '../../src/lib/server/answers';
+import {
+	endSession,
+	getSession,
+	SessionRefused,
+	type SessionInfo
+} from '../../src/lib/server/deliveries';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { joinSession } from '../../src/lib/server/progress';
+import { joinSession, recordStep } from '../../src/lib/server/progress';
 import { classReport } from '../../src/lib/server/reports';
 import { startCatchUp, startClassSession } from '../../src/lib/server/teacher-session';
 import { useTestDatabase } from './context';
@@ -12,20 +18,37 @@ const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
 const NOW = new Date('2026-11-24T10:00:00Z');
 
+/** A pupil does the whole lesson: every step and every scored question, right. */
+async function finish(session: SessionInfo, pupilId: number, classId: number) {
+	await joinSession(session, pupilId);
+	await recordStep(session, lesson, pupilId, lesson.steps.length - 1);
+	for (const q of lesson.questions.filter((x) => x.scored)) {
+		const result = await submitAnswer({
+			pupil: { id: pupilId, classId },
+			sessionId: session.id,
+			clientId: `done-${pupilId}-${q.id}`,
+			questionId: q.id,
+			phase: 'main',
+			selected: q.options.flatMap((o, i) => (o.correct ? [i] : []))
+		});
+		expect(result.ok).toBe(true);
+	}
+}
+
 async function classWithALesson() {
 	const { classId, teacher } = await ctx.newTeacherClass({ className: 'Willow' });
 	const pupils: number[] = [];
 	for (const firstName of ['Amira', 'Leo', 'Mia', 'Zara'])
 		pupils.push(await ctx.newPupil({ classId, firstName, lastInitial: 'K' }));
-	// Amira and Leo were there; Mia and Zara were not.
+	// Amira and Leo were there and finished; Mia and Zara were not there.
 	const sessionId = await startClassSession(teacher, classId, {
 		lessonId: lesson.id,
 		mode: 'live',
 		openUntil: ''
 	});
 	const session = (await getSession(sessionId))!;
-	await joinSession(session, pupils[0]);
-	await joinSession(session, pupils[1]);
+	await finish(session, pupils[0], classId);
+	await finish(session, pupils[1], classId);
 	await endSession(session, teacher);
 	return { classId, pupils, teacher };
 }
@@ -65,23 +88,25 @@ describe('startCatchUp', () => {
 		expect(Number(count.n)).toBe(2);
 	});
 
-	it('takes the pupils off the catch-up list once they have been to it, and then refuses', async () => {
+	it('takes the pupils off the catch-up list once they have completed it, and then refuses', async () => {
 		const { classId, pupils, teacher } = await classWithALesson();
-		const id = await startCatchUp(teacher, classId, lesson.id, NOW);
-		const catchUp = (await getSession(id, NOW))!;
-		await joinSession(catchUp, pupils[2]);
+		const id = await startCatchUp(teacher, classId, lesson.id);
+		const catchUp = (await getSession(id))!;
+		// Being there is not enough: Zara opens it, Mia finishes it.
+		await joinSession(catchUp, pupils[3]);
+		await finish(catchUp, pupils[2], classId);
 		let report = await classReport(classId, getLibrary().lessons);
 		expect(
 			report.catchUp.find((c) => c.lessonId === lesson.id)!.pupils.map((p) => p.pupilId)
 		).toEqual([pupils[3]]);
 		// Zara still needs it: a new catch-up just for her.
-		const second = await startCatchUp(teacher, classId, lesson.id, NOW);
+		const second = await startCatchUp(teacher, classId, lesson.id);
 		expect(second).not.toBe(id);
 		expect(await audienceOf(second)).toEqual([pupils[3]]);
-		await joinSession((await getSession(second, NOW))!, pupils[3]);
+		await finish((await getSession(second))!, pupils[3], classId);
 		report = await classReport(classId, getLibrary().lessons);
 		expect(report.catchUp).toEqual([]);
-		await expect(startCatchUp(teacher, classId, lesson.id, NOW)).rejects.toThrow(SessionRefused);
+		await expect(startCatchUp(teacher, classId, lesson.id)).rejects.toThrow(SessionRefused);
 	});
 
 	it('refuses a lesson that is not in the library', async () => {

@@ -83,7 +83,7 @@ describe('the database', () => {
 });
 
 describe('the demo borough', () => {
-	it('loads six schools, a coordinator, a lead per school, a teacher per class and about 280 pupils', async () => {
+	it('loads six schools, a coordinator, a lead and a safeguarding lead per school, a teacher per class and about 280 pupils', async () => {
 		expect(await seedDemo(ctx.handle.db)).toBe(true);
 		const db = ctx.handle.db;
 		const count = async (table: 'schools' | 'classes' | 'pupils' | 'staff_users') =>
@@ -98,7 +98,7 @@ describe('the demo borough', () => {
 		expect(await count('schools')).toBe(6);
 		const classes = DEMO_SCHOOLS.reduce((n, s) => n + s.classes.length, 0);
 		expect(await count('classes')).toBe(classes);
-		expect(await count('staff_users')).toBe(1 + 6 + classes);
+		expect(await count('staff_users')).toBe(1 + 6 * 2 + classes);
 		expect(await count('pupils')).toBe(280);
 		const settings = await db.selectFrom('borough_settings').selectAll().executeTakeFirstOrThrow();
 		expect(settings).toMatchObject({ name: 'Basingstoke and Deane (demo)', pupil_target: 1900 });

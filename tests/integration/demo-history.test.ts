@@ -8,6 +8,12 @@ import { migrateToLatest, openDatabase, type DB } from '../../src/lib/server/db'
 import { seedDemo } from '../../src/lib/server/demo';
 import { getLibrary, gradeAnswer } from '../../src/lib/server/lessons';
 import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
+import {
+	helpReadersOf,
+	isOverdue,
+	listHelpRequests,
+	unacknowledgedHelp
+} from '../../src/lib/server/safeguarding';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -42,7 +48,9 @@ async function fingerprint(db: Kysely<DB>) {
 		'progress',
 		'answers',
 		'paper_completions',
-		'audit_events'
+		'audit_events',
+		'help_requests',
+		'help_request_notes'
 	] as const;
 	const result: Record<string, { rows: number; digest: string }> = {};
 	for (const table of tables) {
@@ -238,5 +246,61 @@ describe('the demo borough’s term of past lessons', () => {
 			await other.db.destroy();
 			await early.db.destroy();
 		}
+	});
+
+	it('gives every school a safeguarding lead, and Loddon Vale one calm request they have answered', async () => {
+		await seedDemo(ctx.handle.db, NOW);
+		const db = ctx.handle.db;
+		const schools = await db.selectFrom('schools').select(['id', 'name']).execute();
+		for (const school of schools) {
+			const readers = await helpReadersOf(school.id);
+			expect(readers.routedTo, school.name).toBe('dsl');
+			expect(readers.people.map((p) => p.safeguarding_role)).toEqual(['dsl']);
+		}
+		const loddon = await schoolIdOf('Loddon Vale Primary');
+		const requests = await db.selectFrom('help_requests').selectAll().execute();
+		expect(requests).toHaveLength(1);
+		const [request] = requests;
+		expect(request).toMatchObject({
+			school_id: loddon,
+			class_id: (await classOf('Willow')).id,
+			about: 'friend',
+			urgency: 'soon',
+			routed_to: 'dsl',
+			closed_at: null
+		});
+		expect(request.message).toMatch(/unkind messages/);
+		const dsl = await db
+			.selectFrom('staff_users')
+			.select(['id', 'safeguarding_role'])
+			.where('email', '=', 'dsl.loddon-vale@demo.thinksafe.test')
+			.executeTakeFirstOrThrow();
+		expect(dsl.safeguarding_role).toBe('dsl');
+		expect(request.acknowledged_by).toBe(dsl.id);
+		expect(
+			request.created_at < request.acknowledged_at! && request.acknowledged_at! < NOW.toISOString()
+		).toBe(true);
+		// Answered in time: nothing waits, nothing is red, and Concerns lists it as open.
+		expect(isOverdue(request, NOW)).toBe(false);
+		expect(await unacknowledgedHelp(loddon, NOW)).toEqual({ waiting: 0, overdue: 0 });
+		const [listed] = await listHelpRequests(loddon, NOW);
+		expect(listed).toMatchObject({ status: 'open', topics: ['unkind-messages'] });
+		const notes = await db.selectFrom('help_request_notes').select(['kind', 'staff_id']).execute();
+		expect(notes).toEqual([
+			{ kind: 'acknowledged', staff_id: dsl.id },
+			{ kind: 'spoke', staff_id: dsl.id }
+		]);
+		const audit = await db
+			.selectFrom('audit_events')
+			.select('action')
+			.where('target_type', '=', 'help_request')
+			.orderBy('at')
+			.execute();
+		expect(audit.map((a) => a.action)).toEqual([
+			'help.requested',
+			'help.viewed',
+			'help.acknowledged',
+			'help.spoke'
+		]);
 	});
 });

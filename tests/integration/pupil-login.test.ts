@@ -1,6 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodePicturePassword } from '../../src/lib/pictures';
-import { LIMITS } from '../../src/lib/server/auth/rate-limit';
+import { THROTTLES, useThrottleWait } from '../../src/lib/server/auth/rate-limit';
+import { getSignInPause, liftSignInPause } from '../../src/lib/server/auth/sign-in-pauses';
 import {
 	checkPicturePassword,
 	findCardPupil,
@@ -20,6 +21,17 @@ import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
 const IP = '203.0.113.7';
+
+// The throttles' waits, recorded instead of slept through.
+let waits: number[] = [];
+let restoreWait: () => void;
+beforeEach(() => {
+	waits = [];
+	restoreWait = useThrottleWait(async (ms) => {
+		waits.push(ms);
+	});
+});
+afterEach(() => restoreWait());
 
 async function classWithCode(code: string) {
 	const schoolId = await ctx.newSchool();
@@ -93,21 +105,31 @@ describe('class codes', () => {
 		expect(await findClassByCode('AC3D4E')).toBeNull();
 	});
 
-	it('pauses code lookups from an address after too many wrong codes, even for a right one', async () => {
+	it('slows code lookups from an address after many wrong codes, but still finds a right one', async () => {
 		await classWithCode('AC3D4E');
-		for (let i = 0; i < LIMITS.classCode.limit; i++) {
+		const wrong = THROTTLES.classCode.free + 40;
+		for (let i = 0; i < wrong; i++) {
 			expect((await lookUpClassCode({ code: 'XXXXXX', ip: IP })).status).toBe('unknown');
 		}
-		expect(await lookUpClassCode({ code: 'AC3D4E', ip: IP })).toMatchObject({ status: 'locked' });
+		// Free at first, then each wrong code makes the next lookup wait longer, to the cap.
+		expect(waits).toHaveLength(wrong - THROTTLES.classCode.free - 1);
+		expect(waits[0]).toBe(THROTTLES.classCode.stepMs);
+		expect(waits.at(-1)).toBe(THROTTLES.classCode.maxMs);
+		waits = [];
+		expect((await lookUpClassCode({ code: 'AC3D4E', ip: IP })).status).toBe('found');
+		expect(waits).toEqual([THROTTLES.classCode.maxMs]);
+		waits = [];
 		expect((await lookUpClassCode({ code: 'AC3D4E', ip: '198.51.100.1' })).status).toBe('found');
-		expect(await auditActions()).toContain('class_code.address_limited');
+		expect(waits).toEqual([]);
+		expect(await auditActions()).toContain('class_code.address_slowed');
 	});
 
 	it('does not count a half-typed code as a guess', async () => {
-		for (let i = 0; i < LIMITS.classCode.limit + 5; i++) {
+		for (let i = 0; i < THROTTLES.classCode.free + 5; i++) {
 			await lookUpClassCode({ code: 'AC3', ip: IP });
 		}
 		expect((await lookUpClassCode({ code: 'ZZZZZZ', ip: IP })).status).toBe('unknown');
+		expect(waits).toEqual([]);
 	});
 });
 
@@ -190,13 +212,13 @@ describe('picture passwords', () => {
 			results.push(await checkPicturePassword({ classId, pupilId, pictures: wrong, ip: IP, now }));
 		}
 		expect(results.map((r) => r.status)).toEqual(['wrong', 'wrong', 'wrong', 'wrong', 'locked']);
-		expect(results[4]).toEqual({ status: 'locked', minutes: 15, scope: 'pupil' });
+		expect(results[4]).toEqual({ status: 'locked', minutes: 15 });
 
 		const right = await picturesOf(pupilId);
 		const later = new Date(now.getTime() + 14 * 60_000);
 		expect(
 			await checkPicturePassword({ classId, pupilId, pictures: right, ip: IP, now: later })
-		).toEqual({ status: 'locked', minutes: 1, scope: 'pupil' });
+		).toEqual({ status: 'locked', minutes: 1 });
 		expect((await getJoinPupil(classId, pupilId, later))?.lockedMinutes).toBe(1);
 
 		const lockout = await ctx.handle.db
@@ -297,75 +319,174 @@ describe('picture passwords', () => {
 		expect(sessions).toEqual([]);
 	});
 
-	it('pauses a whole class once too many wrong tries are made across its pupils', async () => {
-		const { classId } = await classWithCode('AC3D4E');
-		const pupils = [];
-		for (let i = 0; i < 16; i++) pupils.push(await ctx.newPupil({ classId }));
-		let tries = 0;
-		// Spread over pupils (under each pupil's own limit) and addresses (under theirs).
-		for (const pupilId of pupils) {
-			const wrong = await wrongPicturesFor(pupilId);
-			for (let i = 0; i < 4 && tries < LIMITS.pupilClass.limit; i++, tries++) {
-				const ip = `198.51.100.${tries % 10}`;
-				await checkPicturePassword({ classId, pupilId, pictures: wrong, ip });
-			}
-		}
-		expect(tries).toBe(LIMITS.pupilClass.limit);
-		const fresh = pupils[pupils.length - 1];
-		const result = await checkPicturePassword({
-			classId,
-			pupilId: fresh,
-			pictures: await picturesOf(fresh),
-			ip: '192.0.2.1'
-		});
-		expect(result).toMatchObject({ status: 'locked', scope: 'class' });
-		const limited = await ctx.handle.db
-			.selectFrom('audit_events')
-			.selectAll()
-			.where('action', '=', 'pupil_sign_in.class_limited')
-			.executeTakeFirstOrThrow();
-		expect(limited).toMatchObject({ target_type: 'class', target_id: String(classId) });
-
-		const otherClass = await ctx.newClass({ schoolId: await ctx.newSchool() });
-		const elsewhere = await ctx.newPupil({ classId: otherClass });
-		expect(
-			(
-				await checkPicturePassword({
-					classId: otherClass,
-					pupilId: elsewhere,
-					pictures: await picturesOf(elsewhere),
-					ip: '192.0.2.1'
-				})
-			).status
-		).toBe('ok');
-	});
-
-	it('pauses an address once too many wrong tries come from it, across classes', async () => {
+	it('lets three classes of 30 behind one address all sign in, each pupil mistyping twice', async () => {
 		const schoolId = await ctx.newSchool();
-		let tries = 0;
 		const classes = [];
-		// Enough classes that no class reaches its own limit first.
-		while (tries < LIMITS.pupilAddress.limit) {
+		for (let c = 0; c < 3; c++) {
 			const classId = await ctx.newClass({ schoolId });
-			classes.push(classId);
-			for (let p = 0; p < 10 && tries < LIMITS.pupilAddress.limit; p++) {
-				const pupilId = await ctx.newPupil({ classId });
+			const pupils = [];
+			for (let p = 0; p < 30; p++) pupils.push(await ctx.newPupil({ classId }));
+			classes.push({ classId, pupils });
+		}
+		// The worst order: every mistake in the school comes before anyone gets it right.
+		for (const { classId, pupils } of classes) {
+			for (const pupilId of pupils) {
 				const wrong = await wrongPicturesFor(pupilId);
-				for (let i = 0; i < 4 && tries < LIMITS.pupilAddress.limit; i++, tries++) {
-					await checkPicturePassword({ classId, pupilId, pictures: wrong, ip: IP });
+				for (let i = 0; i < 2; i++) {
+					expect(
+						(await checkPicturePassword({ classId, pupilId, pictures: wrong, ip: IP })).status
+					).toBe('wrong');
 				}
 			}
 		}
-		const classId = await ctx.newClass({ schoolId });
-		const pupilId = await ctx.newPupil({ classId });
+		for (const { classId, pupils } of classes) {
+			for (const pupilId of pupils) {
+				const right = await picturesOf(pupilId);
+				const result = await checkPicturePassword({ classId, pupilId, pictures: right, ip: IP });
+				expect(result.status).toBe('ok');
+			}
+		}
+		// An ordinary first lesson: nobody waited at all.
+		expect(waits).toEqual([]);
+		for (const { classId } of classes) expect(await getSignInPause(classId)).toBeNull();
+	});
+
+	/** Four wrong tries on each pupil in turn (one fewer than locks them): a guesser's best. */
+	async function hammer(classId: number, pupils: number[], ip: string, tries: number) {
+		let done = 0;
+		for (const pupilId of pupils) {
+			const wrong = await wrongPicturesFor(pupilId);
+			for (let i = 0; i < MAX_PICTURE_TRIES - 1 && done < tries; i++, done++) {
+				await checkPicturePassword({ classId, pupilId, pictures: wrong, ip });
+			}
+		}
+		expect(done).toBe(tries);
+	}
+
+	it('slows an attacker hammering one class while its pupils with the right pictures still get in', async () => {
+		const { schoolId, classId } = await classWithCode('AC3D4E');
+		const pupils = [];
+		for (let p = 0; p < 30; p++) pupils.push(await ctx.newPupil({ classId }));
+		const attacker = '192.0.2.66';
+		await hammer(classId, pupils.slice(0, 25), attacker, 100);
+
+		// Free for an ordinary lesson's worth of mistakes, then longer and longer, to the cap.
+		expect(waits).toHaveLength(100 - THROTTLES.pupilClass.free - 1);
+		expect(waits[0]).toBe(THROTTLES.pupilClass.stepMs);
+		expect(waits).toEqual([...waits].sort((a, b) => a - b));
+		expect(waits.at(-1)).toBe(THROTTLES.pupilClass.maxMs);
+		expect(await auditActions()).toContain('pupil_sign_in.class_slowed');
+
+		// Each pupil's own lock still holds against the attacker.
+		const target = pupils[0];
+		const fifth = await checkPicturePassword({
+			classId,
+			pupilId: target,
+			pictures: await wrongPicturesFor(target),
+			ip: attacker
+		});
+		expect(fifth.status).toBe('locked');
+
+		// The class's own pupils, at school, wait a moment and get in.
+		waits = [];
+		for (const pupilId of pupils.slice(25)) {
+			const right = await picturesOf(pupilId);
+			const result = await checkPicturePassword({ classId, pupilId, pictures: right, ip: IP });
+			expect(result.status).toBe('ok');
+		}
+		expect(waits).toEqual(Array(5).fill(THROTTLES.pupilClass.maxMs));
+
+		// Another class, even in the same school, is not slowed at all.
+		waits = [];
+		const otherClass = await ctx.newClass({ schoolId });
+		const elsewhere = await ctx.newPupil({ classId: otherClass });
+		const result = await checkPicturePassword({
+			classId: otherClass,
+			pupilId: elsewhere,
+			pictures: await picturesOf(elsewhere),
+			ip: IP
+		});
+		expect(result.status).toBe('ok');
+		expect(waits).toEqual([]);
+	});
+
+	it('shows the teacher a slowed class, and lets them lift it, on the record', async () => {
+		const schoolId = await ctx.newSchool();
+		const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+		const classId = await ctx.newClass({ schoolId, teacherId });
+		const pupils = [];
+		for (let p = 0; p < 25; p++) pupils.push(await ctx.newPupil({ classId }));
+		expect(await getSignInPause(classId)).toBeNull();
+		await hammer(classId, pupils, IP, 100);
+		expect(await getSignInPause(classId)).toEqual({
+			seconds: THROTTLES.pupilClass.maxMs / 1000,
+			byClass: true,
+			byAddress: false
+		});
+
+		await liftSignInPause(classId, { id: teacherId, schoolId }, '10.9.9.9');
+		expect(await getSignInPause(classId)).toBeNull();
+		const lifted = await ctx.handle.db
+			.selectFrom('audit_events')
+			.selectAll()
+			.where('action', '=', 'pupil_sign_in.slowdown_lifted')
+			.executeTakeFirstOrThrow();
+		expect(lifted).toMatchObject({
+			actor_type: 'staff',
+			actor_id: teacherId,
+			school_id: schoolId,
+			target_type: 'class',
+			target_id: String(classId),
+			ip: '10.9.9.9'
+		});
+		waits = [];
+		const pupilId = pupils[24];
 		const right = await picturesOf(pupilId);
-		expect(await checkPicturePassword({ classId, pupilId, pictures: right, ip: IP })).toMatchObject(
-			{ status: 'locked', scope: 'address' }
+		expect((await checkPicturePassword({ classId, pupilId, pictures: right, ip: IP })).status).toBe(
+			'ok'
 		);
+		expect(waits).toEqual([]);
+	});
+
+	it('shows a class slowed by wrong tries from its school’s address, and lifts that too', async () => {
+		const schoolId = await ctx.newSchool();
+		const teacherId = await ctx.newStaff({ role: 'teacher', schoolId });
+		const mine = await ctx.newClass({ schoolId, teacherId });
+		const myPupil = await ctx.newPupil({ classId: mine });
+		await checkPicturePassword({
+			classId: mine,
+			pupilId: myPupil,
+			pictures: await picturesOf(myPupil),
+			ip: IP
+		});
+		// Other classes behind the same address, each under its own class's free tries.
+		let tries = 0;
+		const needed = THROTTLES.pupilAddress.free + 20;
+		while (tries < needed) {
+			const classId = await ctx.newClass({ schoolId });
+			const pupils = [];
+			for (let p = 0; p < 10; p++) pupils.push(await ctx.newPupil({ classId }));
+			const batch = Math.min(40, needed - tries);
+			await hammer(classId, pupils, IP, batch);
+			tries += batch;
+		}
+		expect(await getSignInPause(mine)).toMatchObject({ byClass: false, byAddress: true });
+		expect(await auditActions()).toContain('pupil_sign_in.address_slowed');
+
+		await liftSignInPause(mine, { id: teacherId, schoolId });
+		expect(await getSignInPause(mine)).toBeNull();
+		waits = [];
 		expect(
-			(await checkPicturePassword({ classId, pupilId, pictures: right, ip: '192.0.2.1' })).status
+			(
+				await checkPicturePassword({
+					classId: mine,
+					pupilId: myPupil,
+					pictures: await picturesOf(myPupil),
+					ip: IP
+				})
+			).status
 		).toBe('ok');
-		expect(await auditActions()).toContain('pupil_sign_in.address_limited');
+		expect(waits).toEqual([]);
 	});
 
 	it('never stores or logs the pictures tried', async () => {

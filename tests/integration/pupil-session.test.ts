@@ -360,6 +360,7 @@ describe('a self-paced lesson', () => {
 
 	it('is completed after the last step and every scored answer; the summary counts right answers', async () => {
 		const { pupil, session, sessionId } = await setUp('self');
+		await openPupilSession(pupil, await session());
 		for (let step = -1; step < last; step++) await movePupil(pupil, await session(), step, 'next');
 		expect(await movePupil(pupil, await session(), last, 'finish')).toEqual({
 			ok: true,
@@ -431,8 +432,9 @@ describe('the summary', () => {
 describe("the pupil's home", () => {
 	it('lists open sessions meant for the pupil, live first, and names the live one', async () => {
 		const { pupil, start, session, teacher, classId } = await setUp('self');
-		const liveId = await start({ mode: 'live', openUntil: undefined });
-		const ended = await start();
+		const other = getLibrary().lessons[1];
+		const liveId = await start({ mode: 'live', openUntil: undefined, lessonId: other.id });
+		const ended = await start({ lessonId: other.id });
 		await endSession((await getSession(ended))!, teacher);
 		const otherPupil = await ctx.newPupil({ classId });
 		await start({ pupilIds: [otherPupil] }); // a catch-up for someone else
@@ -446,8 +448,15 @@ describe("the pupil's home", () => {
 		expect(home.live).toMatchObject({
 			id: liveId,
 			href: `/session/${liveId}`,
-			title: lesson.title
+			title: other.title
 		});
+	});
+
+	it('shows one card for a lesson however many open sessions of it the pupil is in', async () => {
+		const { pupil, start } = await setUp('self');
+		const catchUp = await start({ pupilIds: [pupil.id] });
+		const home = await pupilHomeSessions(pupil);
+		expect(home.sessions.map((s) => s.id)).toEqual([catchUp]);
 	});
 
 	it('has no live lesson to send the pupil to once it has ended', async () => {
@@ -472,6 +481,7 @@ describe('the certificate', () => {
 		status = await certificateStatus(pupil);
 		expect(status.remaining.map((l) => l.id)).toEqual([lesson.id]);
 
+		await openPupilSession(pupil, await session());
 		for (let step = -1; step < last; step++) await movePupil(pupil, await session(), step, 'next');
 		for (const q of lesson.questions.filter((x) => x.scored))
 			await answer(pupil, sessionId, q, right(q));

@@ -322,11 +322,18 @@ describe('class report', () => {
 		expect(gain.find((g) => g.lessonId === 'l2')!.gain.before.display).toBe('–');
 	});
 
-	it('lists for catch-up the pupils who missed a lesson and have not done it on paper', async () => {
+	it('lists for catch-up every pupil who has not completed a lesson the class has had', async () => {
 		const { big } = await setUp();
 		const { catchUp } = await classReport(big.classId, LESSONS);
+		// Canary5 was there but did not finish; Canary6 was marked absent.
 		expect(catchUp).toEqual([
-			{ lessonId: 'l1', pupils: [{ pupilId: big.pupils[5], name: 'Canary6 Z.' }] }
+			{
+				lessonId: 'l1',
+				pupils: [
+					{ pupilId: big.pupils[4], name: 'Canary5 Z.' },
+					{ pupilId: big.pupils[5], name: 'Canary6 Z.' }
+				]
+			}
 		]);
 	});
 
@@ -354,6 +361,28 @@ describe('class report', () => {
 		])
 			expect(rate).toMatchObject({ display: '[c]', value: null, suppressed: true });
 		expect(report.legend).toContain('[c] = fewer than 6 pupils');
+	});
+});
+
+describe('class report and school report', () => {
+	it('give a class the very same figures, also for a pupil who moved class with their work', async () => {
+		const { schoolId, big } = await setUp();
+		const oak = await smallClass(schoolId);
+		// A pupil of Oak who did l1 there moves to Willow, bringing that work.
+		await ctx.handle.db
+			.updateTable('pupils')
+			.set({ class_id: big.classId })
+			.where('id', '=', oak.pupils[0])
+			.execute();
+		const school = await schoolSummary(schoolId, {}, LESSONS);
+		for (const classId of [big.classId, oak.classId]) {
+			const { classId: id, name, ...row } = school.classes.find((c) => c.classId === classId)!;
+			expect({ id, name }).toMatchObject({ id: classId });
+			expect((await classReport(classId, LESSONS)).totals).toEqual(row);
+		}
+		const willow = (await classReport(big.classId, LESSONS)).totals;
+		expect(willow.reached).toBe(7);
+		expect(willow.sessionsDelivered).toBe(1);
 	});
 });
 

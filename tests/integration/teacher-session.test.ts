@@ -13,6 +13,7 @@ import {
 	setLiveStep
 } from '../../src/lib/server/deliveries';
 import { getLibrary } from '../../src/lib/server/lessons';
+import { openPupilSession, pupilHomeSessions } from '../../src/lib/server/pupil-lesson';
 import {
 	attendanceCounts,
 	joinSession,
@@ -28,6 +29,8 @@ import {
 	controlView,
 	londonDay,
 	addDays,
+	nextLessonFor,
+	startCatchUp,
 	revealOnCurrentStep,
 	saveAttendance,
 	savePaperCompletion,
@@ -91,7 +94,9 @@ describe('starting a session', () => {
 		});
 		expect((await getSession(self))?.status).toBe('running');
 		await endSession((await getSession(sessionId))!, teacher);
-		await expect(startClassSession(teacher, classId, live)).resolves.toBeGreaterThan(0);
+		await expect(
+			startClassSession(teacher, classId, { ...live, again: 'yes' })
+		).resolves.toBeGreaterThan(0);
 	});
 
 	it('starts only one live session when two starts arrive at once', async () => {
@@ -438,5 +443,85 @@ describe('who may run a session', () => {
 			caught = e;
 		}
 		expect(isHttpError(caught) && caught.status).toBe(403);
+	});
+});
+
+describe('running a lesson the class has had again', () => {
+	it('warns first, then shows the pupil their earlier answer and the teacher the same', async () => {
+		const { session, pupils, classId, teacher } = await startLive();
+		const { step, question } = stepWithQuestion();
+		await joinSession(await session(), pupils[0]);
+		await setLiveStep(await session(), step);
+		const first = await submitAnswer({
+			pupil: { id: pupils[0], classId },
+			sessionId: (await session()).id,
+			clientId: clientId(),
+			questionId: question.id,
+			phase: 'main',
+			selected: question.options.flatMap((o, i) => (o.correct ? [i] : []))
+		});
+		expect(first.ok).toBe(true);
+		await endSession(await session(), teacher);
+
+		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(
+			/^This class had .+ on .+\. Choose to run it again with everyone, or a catch-up/
+		);
+		const againId = await startClassSession(teacher, classId, { ...live, again: 'yes' });
+		const again = async () => (await getSession(againId))!;
+		await setLiveStep(await again(), step);
+		const amira = { id: pupils[0], classId };
+		const seen = (await openPupilSession(amira, await again()))!;
+		expect(seen.answers[question.id]?.selected).toEqual(first.ok ? first.feedback.selected : []);
+		await joinSession(await again(), pupils[1]);
+		const view = await controlView(await again(), ORIGIN);
+		expect(view.live!.questions.find((q) => q.id === question.id)).toMatchObject({
+			answered: 1,
+			expected: 2,
+			notAnswered: ['Leo K.']
+		});
+	});
+
+	it('offers the next lesson of the programme, or the live one while it runs', async () => {
+		const { classId, teacher } = await setUp();
+		const programme = getLibrary().lessons;
+		let next = await nextLessonFor(classId);
+		expect(next).toMatchObject({ next: { id: programme[0].id }, live: null, allHad: false });
+		const id = await startClassSession(teacher, classId, live);
+		next = await nextLessonFor(classId);
+		expect(next.live?.id).toBe(id);
+		await endSession((await getSession(id))!, teacher);
+		next = await nextLessonFor(classId);
+		expect(next).toMatchObject({ next: { id: programme[1].id }, live: null });
+		expect(next.next?.safeguardingHtml ?? null).toBe(programme[1].safeguardingHtml ?? null);
+	});
+});
+
+describe('a lesson at their own pace', () => {
+	it('is open to the class once at a time, so that pupils never get two cards for it', async () => {
+		const { classId, pupils, teacher } = await setUp();
+		const self = { lessonId: lesson.id, mode: 'self' as const, openUntil: addDays(londonDay(), 7) };
+		const first = await startClassSession(teacher, classId, self);
+		// Started again: the same session, open until the later day.
+		const later = addDays(londonDay(), 9);
+		expect(await startClassSession(teacher, classId, { ...self, openUntil: later })).toBe(first);
+		expect((await getSession(first))!.closesAt).toBe(`${later}T23:59:59.000Z`);
+		expect(await startClassSession(teacher, classId, self)).toBe(first);
+		expect((await getSession(first))!.closesAt).toBe(`${later}T23:59:59.000Z`);
+		// A catch-up of the same lesson for one pupil: still one card on their page.
+		await ctx.handle.db
+			.insertInto('paper_completions')
+			.values(
+				pupils.slice(1).map((p) => ({
+					pupil_id: p,
+					lesson_id: lesson.id,
+					marked_by: teacher.id,
+					marked_at: '2026-01-01'
+				}))
+			)
+			.execute();
+		const catchUp = await startCatchUp(teacher, classId, lesson.id);
+		const home = await pupilHomeSessions({ id: pupils[0], classId });
+		expect(home.sessions).toHaveLength(1);
+		expect(home.sessions[0].id).toBe(catchUp);
 	});
 });

@@ -112,6 +112,36 @@ export function canSeeSchoolAggregates(user: StaffPrincipal, schoolId: number): 
 	return user.role === 'coordinator' || (user.role === 'lead' && user.schoolId === schoolId);
 }
 
+/**
+ * A school's requests for help: its Designated Safeguarding Lead and deputies; while the
+ * school has none, its school leads (so no request is left unread). Never a teacher
+ * without the role, another school, or the coordinator. Returns the school, or null.
+ */
+export async function helpRequestSchool(user: StaffPrincipal): Promise<number | null> {
+	if (user.schoolId === null || user.role === 'coordinator') return null;
+	const holders = await getDb()
+		.selectFrom('staff_users')
+		.select('id')
+		.where('school_id', '=', user.schoolId)
+		.where('safeguarding_role', 'is not', null)
+		.where('disabled_at', 'is', null)
+		.execute();
+	if (holders.some((h) => h.id === user.id)) return user.schoolId;
+	return holders.length === 0 && user.role === 'lead' ? user.schoolId : null;
+}
+
+/** The school whose requests this person reads, or a 404 for anyone else. */
+export async function assertCanReadHelpRequests(user: StaffPrincipal): Promise<number> {
+	const schoolId = await helpRequestSchool(user);
+	if (schoolId === null) error(404, 'Not found.');
+	return schoolId;
+}
+
+/** Who may make a member of staff a safeguarding lead: their school's lead, or the coordinator. */
+export function canAppointSafeguardingLead(user: StaffPrincipal, schoolId: number | null): boolean {
+	return schoolId !== null && canManageStaffOf(user, schoolId);
+}
+
 export function canSeeBorough(user: StaffPrincipal): boolean {
 	return user.role === 'coordinator';
 }

@@ -215,6 +215,31 @@ export async function startSession(
 					);
 				}
 			}
+			// One self-paced session of a lesson open to the whole class at a time: a second
+			// would give every pupil two identical cards. Starting it again opens the same one,
+			// kept open until the later of the two days.
+			if (input.mode === 'self' && pupilIds.length === 0) {
+				const open = await trx
+					.selectFrom('class_sessions')
+					.select(['id', 'closes_at'])
+					.where('class_id', '=', input.classId)
+					.where('lesson_id', '=', lesson.id)
+					.where('mode', '=', 'self')
+					.where('audience', '=', 'class')
+					.where('status', '<>', 'ended')
+					.where('closes_at', '>', now.toISOString())
+					.orderBy('id')
+					.executeTakeFirst();
+				if (open) {
+					if (closesAt && closesAt > open.closes_at!)
+						await trx
+							.updateTable('class_sessions')
+							.set({ closes_at: closesAt })
+							.where('id', '=', open.id)
+							.execute();
+					return open.id;
+				}
+			}
 			if (pupilIds.length) {
 				const inClass = await trx
 					.selectFrom('pupils')

@@ -2,9 +2,9 @@
 // fresh `npm start` has something real to show and the README's sign-ins work.
 import type { Kysely } from 'kysely';
 import { hashPassword } from './auth/password';
-import { seedDemoHistory, type DemoClassRef } from './demo-history';
+import { seedDemoHelpRequest, seedDemoHistory, type DemoClassRef } from './demo-history';
 import { nowIso } from './db';
-import type { DB, Role } from './db/schema';
+import type { DB, Role, SafeguardingRole } from './db/schema';
 import { makeClassCode, makePicturePassword, seededInt } from './random';
 import { academicYearOf } from '../academic-year';
 
@@ -132,19 +132,28 @@ const INITIALS = 'ABCDEFGHJKLMNOPRSTWY';
 
 export interface DemoSignIn {
 	role: Role;
+	/** What the start-up output and the README call this kind of account. */
+	label: string;
 	email: string;
 	name: string;
 	school?: string;
 	className?: string;
+	safeguardingRole?: SafeguardingRole;
 }
 
 export function demoSignIns(): DemoSignIn[] {
 	const rows: DemoSignIn[] = [
-		{ role: 'coordinator', email: 'coordinator@demo.thinksafe.test', name: 'Sam Okafor' }
+		{
+			role: 'coordinator',
+			label: 'coordinator',
+			email: 'coordinator@demo.thinksafe.test',
+			name: 'Sam Okafor'
+		}
 	];
 	for (const school of DEMO_SCHOOLS) {
 		rows.push({
 			role: 'lead',
+			label: 'school lead',
 			email: `lead.${school.slug}@demo.thinksafe.test`,
 			name: `Lead of ${school.name}`,
 			school: school.name
@@ -153,12 +162,24 @@ export function demoSignIns(): DemoSignIn[] {
 			const classSlug = cls.name.toLowerCase().replace(/\s+/g, '');
 			rows.push({
 				role: 'teacher',
+				label: 'teacher',
 				email: `${classSlug}.${school.slug}@demo.thinksafe.test`,
 				name: `Teacher of ${cls.name}`,
 				school: school.name,
 				className: cls.name
 			});
 		}
+		// Last in the school's list, so "the first teacher" is still a class teacher. A
+		// teacher without a class, not a school lead: reading requests for help needs the
+		// safeguarding role alone, and the school lead stays a separate person who is not a DSL.
+		rows.push({
+			role: 'teacher',
+			label: 'safeguarding lead (DSL)',
+			email: `dsl.${school.slug}@demo.thinksafe.test`,
+			name: `Safeguarding lead of ${school.name}`,
+			school: school.name,
+			safeguardingRole: 'dsl'
+		});
 	}
 	return rows;
 }
@@ -197,7 +218,8 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 					school_id: schoolId,
 					password_hash: passwordHash,
 					password_changed_at: at,
-					created_at: at
+					created_at: at,
+					safeguarding_role: person.safeguardingRole ?? null
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
@@ -207,12 +229,14 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 		await staff(signIns[0], null);
 		const codes = new Set<string>();
 		const made: DemoClassRef[] = [];
+		const schoolIds = new Map<string, number>();
 		for (const school of DEMO_SCHOOLS) {
 			const { id: schoolId } = await trx
 				.insertInto('schools')
 				.values({ name: school.name, created_at: at })
 				.returning('id')
 				.executeTakeFirstOrThrow();
+			schoolIds.set(school.name, schoolId);
 			await staff(
 				signIns.find((s) => s.role === 'lead' && s.school === school.name)!,
 				schoolId
@@ -263,8 +287,19 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 				await trx.insertInto('pupils').values(pupils).execute();
 			}
 		}
+		// After every other account, so that theirs keep the ids they had before DSLs came.
+		const dsls = new Map<string, number>();
+		for (const person of signIns.filter((s) => s.safeguardingRole === 'dsl')) {
+			dsls.set(person.school!, await staff(person, schoolIds.get(person.school!)!));
+		}
 		// A term of past lessons, so the reports have something to show on first start.
 		await seedDemoHistory(trx, now, random, made);
+		// One calm, answered request for help, so that Concerns has something to show.
+		const loddon = DEMO_SCHOOLS[0];
+		await seedDemoHelpRequest(trx, now, {
+			classRef: made.find((c) => c.school === loddon.slug && c.className === 'Willow')!,
+			dslId: dsls.get(loddon.name)!
+		});
 	});
 	return true;
 }

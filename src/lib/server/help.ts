@@ -5,12 +5,15 @@ import { getLibrary } from './lessons';
 export interface HelpContacts {
 	childlinePhone: string;
 	childlineWeb: string;
+	/** The CEOP Safety Centre: for someone online asking for pictures or to meet. */
+	ceopReport: string;
 }
 
 export function helpContacts(): HelpContacts {
 	const facts = new Map(getLibrary().facts.map((f) => [f.name, f.text]));
 	return {
 		childlinePhone: facts.get('childline-phone') ?? '0800 1111',
-		childlineWeb: facts.get('childline-web') ?? 'www.childline.org.uk'
+		childlineWeb: facts.get('childline-web') ?? 'www.childline.org.uk',
+		ceopReport: facts.get('ceop-report') ?? 'https://www.ceop.police.uk/Safety-Centre/'
 	};
 }

@@ -55,6 +55,21 @@ export function requireLesson(id: string): Lesson {
 	return lesson;
 }
 
+/**
+ * One step of a lesson exactly as a pupil's device (and the board) receives it: the pupil
+ * projection, no teacher notes. `stepNumber` counts from 1, as the address does.
+ */
+export function previewStep(lessonId: string, stepNumber: string) {
+	const lesson = requireLesson(lessonId);
+	const number = Number(stepNumber);
+	const step = Number.isInteger(number) ? toPupilStep(lesson, number - 1) : undefined;
+	if (!step) error(404, 'This lesson has no such step.');
+	return {
+		lesson: { id: lesson.id, title: lesson.title, stepCount: lesson.steps.length },
+		step
+	};
+}
+
 /** Staff view of a lesson: each step as pupils see it, with its teacher notes beside it. */
 export function staffLessonView(lesson: Lesson) {
 	return {

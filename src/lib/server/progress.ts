@@ -1,13 +1,14 @@
 // Where each pupil is in a session, who was there, and who has completed a lesson.
-// Completion (the contract): reached the last step and answered every scored question
-// in the main phase — or marked "completed on paper" by their teacher.
+// Completion itself is the one rule of completion.ts.
 import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
+import { completionState, type CompletionState } from './completion';
 import { getDb, nowIso } from './db';
 import type { AttendanceStatus } from './db/schema';
 import type { SessionInfo } from './deliveries';
 import type { Lesson } from './lessons';
 import { publish } from './live';
+import { pupilLessonFacts } from './report-facts';
 
 export interface PupilProgress {
 	currentStep: number;
@@ -29,6 +30,18 @@ export async function getProgress(sessionId: number, pupilId: number): Promise<P
 				reachedEnd: row.reached_end === 1
 			}
 		: { currentStep: -1, furthestStep: -1, reachedEnd: false };
+}
+
+/** Whether the pupil has seen a step of the lesson in any session of it. */
+export async function hasSeenLesson(pupilId: number, lessonId: string): Promise<boolean> {
+	const row = await getDb()
+		.selectFrom('progress')
+		.select('session_id')
+		.where('pupil_id', '=', pupilId)
+		.where('lesson_id', '=', lessonId)
+		.where('furthest_step', '>=', 0)
+		.executeTakeFirst();
+	return row !== undefined;
 }
 
 /**
@@ -290,9 +303,13 @@ export async function markPaperCompletion(
 		});
 }
 
-export type CompletionState = 'not-started' | 'started' | 'completed' | 'paper';
+export type { CompletionState } from './completion';
 
-type Completion = { state: CompletionState; score: number | null };
+export interface Completion {
+	state: CompletionState;
+	/** Right answers ÷ the lesson's scored questions, once the pupil answered any. */
+	score: number | null;
+}
 
 /**
  * Completion of one lesson for many pupils. Answers count for questions whose id still
@@ -305,68 +322,34 @@ export async function lessonCompletion(
 	return (await lessonsCompletion(pupilIds, [lesson])).get(lesson.id)!;
 }
 
-/** Completion of several lessons for many pupils, in one read of each table: by lesson, then pupil. */
+/**
+ * Completion of several lessons for many pupils, by lesson, then pupil: the one rule of
+ * completion.ts over each pupil's facts as report-facts.ts gathers them.
+ */
 export async function lessonsCompletion(
 	pupilIds: number[],
 	lessons: Lesson[]
 ): Promise<Map<string, Map<number, Completion>>> {
 	const result = new Map(lessons.map((l) => [l.id, new Map<number, Completion>()]));
 	if (pupilIds.length === 0 || lessons.length === 0) return result;
-	const db = getDb();
-	const lessonIds = lessons.map((l) => l.id);
-	const [paper, progress, answers] = await Promise.all([
-		db
-			.selectFrom('paper_completions')
-			.select(['pupil_id', 'lesson_id'])
-			.where('lesson_id', 'in', lessonIds)
-			.where('pupil_id', 'in', pupilIds)
-			.execute(),
-		db
-			.selectFrom('progress')
-			.select(['pupil_id', 'lesson_id', 'reached_end'])
-			.where('lesson_id', 'in', lessonIds)
-			.where('pupil_id', 'in', pupilIds)
-			.execute(),
-		db
-			.selectFrom('answers')
-			.select(['pupil_id', 'lesson_id', 'question_id', 'correct'])
-			.where('lesson_id', 'in', lessonIds)
-			.where('phase', '=', 'main')
-			.where('pupil_id', 'in', pupilIds)
-			.execute()
-	]);
-	const key = (lessonId: string, pupilId: number) => `${lessonId}\n${pupilId}`;
-	const onPaper = new Set(paper.map((p) => key(p.lesson_id, p.pupil_id)));
-	const steps = new Map<string, { reachedEnd: boolean }>();
-	for (const p of progress) {
-		const k = key(p.lesson_id, p.pupil_id);
-		const seen = steps.get(k);
-		steps.set(k, { reachedEnd: (seen?.reachedEnd ?? false) || p.reached_end === 1 });
-	}
-	const answered = new Map<string, { question_id: string; correct: number | null }[]>();
-	for (const a of answers) {
-		const k = key(a.lesson_id, a.pupil_id);
-		const list = answered.get(k);
-		if (list) list.push(a);
-		else answered.set(k, [a]);
-	}
+	const { pairs, opened } = await pupilLessonFacts(pupilIds, lessons);
 	for (const lesson of lessons) {
-		const scored = new Set(lesson.questions.filter((q) => q.scored).map((q) => q.id));
+		const scored = lesson.questions.filter((q) => q.scored).length;
+		const facts = pairs.get(lesson.id)!;
 		const ofLesson = result.get(lesson.id)!;
 		for (const pupilId of pupilIds) {
-			const k = key(lesson.id, pupilId);
-			const mine = (answered.get(k) ?? []).filter((a) => scored.has(a.question_id));
-			const distinct = new Set(mine.map((a) => a.question_id));
-			const step = steps.get(k);
-			const started = step !== undefined || mine.length > 0;
-			const score =
-				scored.size && mine.length
-					? mine.filter((a) => a.correct === 1).length / scored.size
-					: null;
-			let state: CompletionState = started ? 'started' : 'not-started';
-			if (step?.reachedEnd && distinct.size === scored.size) state = 'completed';
-			if (onPaper.has(k) && state !== 'completed') state = 'paper';
-			ofLesson.set(pupilId, { state, score });
+			const f = facts.get(pupilId) ?? {
+				present: false,
+				paper: false,
+				reachedEnd: false,
+				answered: 0,
+				correct: 0,
+				scored
+			};
+			ofLesson.set(pupilId, {
+				state: completionState(f, opened.has(`${lesson.id}\n${pupilId}`)),
+				score: scored && f.answered ? f.correct / scored : null
+			});
 		}
 	}
 	return result;

@@ -8,7 +8,14 @@ import { getDb } from './db';
 import { helpContacts } from './help';
 import { openSessionsForPupil, type SessionInfo } from './deliveries';
 import { getLesson, getLibrary, toPupilCheck, toPupilStep, type Lesson } from './lessons';
-import { getProgress, joinSession, lessonCompletion, recordStep } from './progress';
+import {
+	getProgress,
+	hasSeenLesson,
+	joinSession,
+	lessonCompletion,
+	lessonsCompletion,
+	recordStep
+} from './progress';
 import type { AnswerFeedback, PupilQuestion, PupilStep } from '../lesson-view';
 
 type Pupil = Pick<PupilPrincipal, 'id' | 'classId'>;
@@ -91,8 +98,10 @@ export async function openPupilSession(
 		furthestStep: progress.furthestStep
 	};
 	if (step < 0) {
-		// The check is "before": once a step was seen its answers would not be, so it closes.
-		const check = progress.furthestStep < 0 ? toPupilCheck(lesson) : [];
+		// The check is "before": once a step was seen its answers would not be, so it closes,
+		// also when the step was seen in an earlier session of the lesson (a catch-up to finish).
+		const before = progress.furthestStep < 0 && !(await hasSeenLesson(pupil.id, lesson.id));
+		const check = before ? toPupilCheck(lesson) : [];
 		view.start = { introHtml: lesson.introHtml, check };
 		view.answers = answersOn(
 			check.map((q) => q.id),
@@ -197,9 +206,14 @@ export interface PupilSummary {
 	/** Right `main` answers out of the scored questions (all but polls). */
 	right: number;
 	scored: number;
-	/** Scored questions not answered yet. */
+	/** Scored questions not answered yet (completion.ts). */
 	unanswered: number;
 	completed: boolean;
+	/**
+	 * Where a pupil who has not completed the lesson can finish it at their own pace (this
+	 * session while open, or another open to them), with its closing time; null if nowhere.
+	 */
+	finish: { href: string; closesAt: string | null } | null;
 	childline: string;
 }
 
@@ -220,6 +234,17 @@ export async function pupilSummary(
 	const scoredQuestions = lesson.questions.filter((q) => q.scored);
 	const answered = scoredQuestions.filter((q) => main[q.id]);
 	const completion = (await lessonCompletion([pupil.id], lesson)).get(pupil.id);
+	const completed = completion?.state === 'completed' || completion?.state === 'paper';
+	let finish: PupilSummary['finish'] = null;
+	if (!completed) {
+		const place =
+			open && session.mode === 'self'
+				? session
+				: (await openSessionsForPupil(pupil)).find(
+						(s) => s.lessonId === lesson.id && s.mode === 'self'
+					);
+		if (place) finish = { href: sessionHref(place.id), closesAt: place.closesAt };
+	}
 	return {
 		sessionId: session.id,
 		lesson: { id: lesson.id, title: lesson.title, objectives: lesson.objectives },
@@ -230,7 +255,8 @@ export async function pupilSummary(
 		right: answered.filter((q) => main[q.id].correct === true).length,
 		scored: scoredQuestions.length,
 		unanswered: scoredQuestions.length - answered.length,
-		completed: completion?.state === 'completed' || completion?.state === 'paper',
+		completed,
+		finish,
 		childline: childlinePhone()
 	};
 }
@@ -261,12 +287,31 @@ export interface PupilHome {
 
 export async function pupilHomeSessions(pupil: Pupil, now = new Date()): Promise<PupilHome> {
 	const open = await openSessionsForPupil(pupil, now);
+	const lessons = [
+		...new Map(
+			open.flatMap((s) => {
+				const lesson = getLesson(s.lessonId);
+				return lesson ? [[lesson.id, lesson] as const] : [];
+			})
+		).values()
+	];
+	const done = await lessonsCompletion([pupil.id], lessons);
 	const sessions: PupilHomeSession[] = [];
+	// One card per lesson: the live one, else the newest (openSessionsForPupil's order).
+	const shown = new Set<string>();
 	for (const session of open) {
 		const lesson = getLesson(session.lessonId);
 		if (!lesson) continue; // a lesson with problems to fix is kept away from pupils
+		if (shown.has(lesson.id)) continue;
+		shown.add(lesson.id);
 		const p = await getProgress(session.id, pupil.id);
-		const progress = p.reachedEnd ? 'finished' : p.furthestStep >= 0 ? 'started' : 'new';
+		const state = done.get(lesson.id)?.get(pupil.id)?.state;
+		const progress =
+			state === 'completed' || state === 'paper'
+				? 'finished'
+				: p.furthestStep >= 0 || state === 'started'
+					? 'started'
+					: 'new';
 		sessions.push({
 			id: session.id,
 			href: sessionHref(session.id),
@@ -347,15 +392,11 @@ export async function certificateStatus(
 	pupil: Pick<PupilPrincipal, 'id' | 'firstName' | 'lastInitial'>
 ): Promise<CertificateStatus> {
 	const programme: Lesson[] = getLibrary().lessons;
-	const lessons: CertificateLesson[] = [];
-	for (const lesson of programme) {
-		const state = (await lessonCompletion([pupil.id], lesson)).get(pupil.id)?.state;
-		lessons.push({
-			id: lesson.id,
-			title: lesson.title,
-			done: state === 'completed' || state === 'paper'
-		});
-	}
+	const completion = await lessonsCompletion([pupil.id], programme);
+	const lessons: CertificateLesson[] = programme.map((lesson) => {
+		const state = completion.get(lesson.id)?.get(pupil.id)?.state;
+		return { id: lesson.id, title: lesson.title, done: state === 'completed' || state === 'paper' };
+	});
 	const remaining = lessons.filter((l) => !l.done);
 	// An empty library certifies nothing.
 	const complete = lessons.length > 0 && remaining.length === 0;

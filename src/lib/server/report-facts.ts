@@ -5,6 +5,7 @@
 // (borough-totals.ts). Answers are aggregated in SQL; pupil × lesson facts are combined in
 // TypeScript, so that each figure is defined once.
 import { sql } from 'kysely';
+import { isCompleted } from './completion';
 import { getDb } from './db';
 import type { ClassSession } from './db/schema';
 import { effectiveStatus } from './deliveries';
@@ -412,7 +413,12 @@ export async function loadFacts(
 	const db = getDb();
 	const lessonList = allLessons.filter((l) => !filter.lessonId || l.id === filter.lessonId);
 	const lessons = new Map(lessonList.map((l) => [l.id, l]));
-	const sessionIds = scopedSessions(scope, filter);
+	// A class's pupils are counted for what they did in any session of their school (a
+	// pupil moved from another class brings their work), exactly as the school report
+	// counts them; the class's own sessions are still the ones it delivered.
+	const markScope: Scope =
+		scope.classId !== undefined ? { schoolId: await schoolOfClass(scope.classId) } : scope;
+	const sessionIds = scopedSessions(markScope, filter);
 	// The whole borough needs no session filter, and SQLite scans faster without one.
 	const filtered =
 		scope.classId !== undefined ||
@@ -485,7 +491,7 @@ export async function loadFacts(
 		}
 	}
 	let expires: string | null = null;
-	const sessions: SessionFact[] = sessionRows.map((s) => {
+	const marked: SessionFact[] = sessionRows.map((s) => {
 		const closes = closesLater(s, now);
 		if (closes && (expires === null || closes < expires)) expires = closes;
 		return {
@@ -497,7 +503,9 @@ export async function loadFacts(
 			delivered: isDelivered(s, presentBySession.get(s.id) ?? 0, clock)
 		};
 	});
-	const sessionById = new Map(sessions.map((s) => [s.id, s]));
+	const sessions =
+		scope.classId === undefined ? marked : marked.filter((s) => s.classId === scope.classId);
+	const sessionById = new Map(marked.map((s) => [s.id, s]));
 	const pairs = buildPairs(pupils, lessonList, (id) => sessionById.get(id), {
 		attendance,
 		ends,
@@ -506,6 +514,67 @@ export async function loadFacts(
 	});
 	const base = { pupils, sessions, pairs, present, lessons, expires };
 	return { ...base, index: buildIndex(base) };
+}
+
+async function schoolOfClass(classId: number): Promise<number> {
+	const row = await getDb()
+		.selectFrom('classes')
+		.select('school_id')
+		.where('id', '=', classId)
+		.executeTakeFirst();
+	return row?.school_id ?? -1;
+}
+
+/**
+ * Each pupil's facts for each lesson wherever they did it (no scope, no filter): what
+ * completion.ts decides a pupil's completion from. `opened` holds `lesson\npupil` for every
+ * pair where the pupil opened the lesson in a session.
+ */
+export async function pupilLessonFacts(
+	pupilIds: readonly number[],
+	lessons: Lesson[]
+): Promise<{ pairs: Facts['pairs']; opened: Set<string> }> {
+	const db = getDb();
+	const lessonIds = lessons.map((l) => l.id);
+	if (pupilIds.length === 0 || lessonIds.length === 0)
+		return { pairs: new Map(lessons.map((l) => [l.id, new Map()])), opened: new Set() };
+	const [attendance, progress, answers, paper] = await Promise.all([
+		db
+			.selectFrom('attendance as a')
+			.innerJoin('class_sessions as s', 's.id', 'a.session_id')
+			.select(['a.session_id', 'a.pupil_id', 'a.status', 's.lesson_id'])
+			.where('a.pupil_id', 'in', pupilIds)
+			.where('s.lesson_id', 'in', lessonIds)
+			.execute(),
+		db
+			.selectFrom('progress')
+			.select(['pupil_id', 'lesson_id', 'reached_end'])
+			.where('pupil_id', 'in', pupilIds)
+			.where('lesson_id', 'in', lessonIds)
+			.execute(),
+		answerFacts(lessons, pupilIds, undefined),
+		db
+			.selectFrom('paper_completions')
+			.select(['pupil_id', 'lesson_id'])
+			.where('pupil_id', 'in', pupilIds)
+			.where('lesson_id', 'in', lessonIds)
+			.execute()
+	]);
+	// Completion does not depend on the pupil's class or on delivery, so neither is read.
+	const pupils = new Map<number, PupilFact>(
+		pupilIds.map((id) => [id, { classId: 0, schoolId: 0, archived: false }])
+	);
+	const lessonOf = new Map(attendance.map((a) => [a.session_id, a.lesson_id]));
+	const pairs = buildPairs(
+		pupils,
+		lessons,
+		(id) => {
+			const lessonId = lessonOf.get(id);
+			return lessonId === undefined ? undefined : { lessonId, delivered: false };
+		},
+		{ attendance, ends: progress.filter((g) => g.reached_end === 1), answers, paper }
+	);
+	return { pairs, opened: new Set(progress.map((g) => `${g.lesson_id}\n${g.pupil_id}`)) };
 }
 
 // ——— figures ———
@@ -581,7 +650,7 @@ export function contribution(f: PupilLessonFact): Contribution {
 		marks: f.marks,
 		presentMarks: f.presentMarks,
 		eligible,
-		completed: eligible && (f.paper || (f.reachedEnd && f.answered === f.scored)),
+		completed: isCompleted(f),
 		scored,
 		correct: scored ? f.correct : 0,
 		gain,

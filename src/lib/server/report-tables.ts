@@ -266,14 +266,17 @@ export function classTables(input: ClassTableInput): ReportTable[] {
 			rows: report.grid.map((row) => ({
 				key: String(row.pupilId),
 				header: textCell(row.name),
-				cells: report.lessons.map((l) => textCell(cellText(row.lessons[l.id])))
+				cells: report.lessons.map((l) => ({
+					...textCell(cellText(row.lessons[l.id])),
+					mark: row.lessons[l.id].state
+				}))
 			})),
 			empty: 'There are no pupils in this class yet.'
 		},
 		{
 			id: 'catch-up',
 			title: 'Catch-up',
-			caption: `Pupils of ${report.className} who missed a lesson the class has had`,
+			caption: `Pupils of ${report.className} who have not completed a lesson the class has had`,
 			columns: [{ label: 'Lesson' }, { label: 'Pupils to catch up' }, { label: 'Names' }],
 			rows: report.catchUp.map((c) => ({
 				key: c.lessonId,

@@ -63,6 +63,7 @@ export interface ClassReport {
 	}[];
 	sessions: SessionReport[];
 	gain: { lessonId: string; gain: Gain }[];
+	/** Pupils who have not completed a lesson the class has had (missed it or did not finish). */
 	catchUp: { lessonId: string; pupils: { pupilId: number; name: string }[] }[];
 	totals: Figures;
 }
@@ -176,19 +177,15 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 		gain: figures(facts, { lessonId: l.id }).gain
 	}));
 
-	// Catch-up: for each lesson the class has had, pupils never present and not completed.
+	// Catch-up: for each lesson the class has had, every pupil who has not completed it
+	// (completion.ts), whether they missed it or were there and did not finish.
 	const catchUp = lessons
 		.filter((l) => sessions.some((s) => s.lesson_id === l.id))
 		.map((l) => {
-			const lessonSessions = new Set(sessions.filter((s) => s.lesson_id === l.id).map((s) => s.id));
-			const wasThere = new Set(
-				facts.present.filter((p) => lessonSessions.has(p.sessionId)).map((p) => p.pupilId)
-			);
 			const done = completions.get(l.id)!;
 			return {
 				lessonId: l.id,
 				pupils: pupils
-					.filter((p) => !wasThere.has(p.id))
 					.filter((p) => {
 						const state = done.get(p.id)?.state;
 						return state !== 'completed' && state !== 'paper';
@@ -208,7 +205,9 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 		sessions: sessionReports,
 		gain,
 		catchUp,
-		totals: figures(facts, { all: true })
+		// The same figures as the class's row of the school report (the facts hold the whole
+		// school's sessions of the class's pupils).
+		totals: figures(facts, { classId })
 	};
 }
 

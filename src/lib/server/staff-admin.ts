@@ -3,7 +3,12 @@
 // the scope decided by the route and checked here through access.ts.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { assignableRoles, canManageStaffOf, canManageStaffUser } from './access';
+import {
+	assignableRoles,
+	canAppointSafeguardingLead,
+	canManageStaffOf,
+	canManageStaffUser
+} from './access';
 import { requireStaff } from './auth/guards';
 import type { StaffPrincipal } from './auth/session';
 import type { Role } from './db/schema';
@@ -17,7 +22,8 @@ import {
 	listPendingInvitations,
 	listStaff,
 	revokeInvitation,
-	setDisabled
+	setDisabled,
+	setSafeguardingRole
 } from './staff';
 
 /** The school whose staff the page manages (null: the council team), from the route. */
@@ -50,6 +56,7 @@ export async function loadStaffAdmin(event: RequestEvent, scopeOf: ScopeOf) {
 			displayName: s.displayName,
 			role: s.role,
 			disabled: s.disabled,
+			safeguardingRole: s.safeguardingRole,
 			classes: s.classes,
 			isMe: s.id === user.id
 		})),
@@ -70,6 +77,12 @@ const Invite = z.object({
 });
 const Target = z.object({ userId: z.coerce.number().int().positive() });
 const RoleChange = Target.extend({ role: z.enum(['lead', 'teacher']) });
+const SafeguardingChange = Target.extend({ safeguarding: z.enum(['dsl', 'deputy', 'none']) });
+const SAFEGUARDING_WORDS = {
+	dsl: 'the Designated Safeguarding Lead',
+	deputy: 'a deputy safeguarding lead',
+	none: 'no longer a safeguarding lead'
+} as const;
 const InvitationId = z.object({ invitationId: z.string().regex(/^[0-9a-f]{64}$/) });
 
 async function target(event: RequestEvent, scopeOf: ScopeOf, form: FormData) {
@@ -140,6 +153,28 @@ export function staffAdminActions(scopeOf: ScopeOf) {
 			const { user, person } = await target(event, scopeOf, await event.request.formData());
 			await setDisabled(person.id, false, user);
 			return { done: `${person.displayName}'s account is turned back on.` };
+		},
+		safeguarding: async (event: RequestEvent) => {
+			const { user, schoolId } = await guard(event, scopeOf);
+			const form = await event.request.formData();
+			const parsed = SafeguardingChange.safeParse({
+				userId: form.get('userId'),
+				safeguarding: form.get('safeguarding')
+			});
+			if (!parsed.success) return failWith('Choose DSL, deputy or none.');
+			const person = await getStaffUser(parsed.data.userId);
+			// A lead may name themselves: in many primary schools the head is the DSL.
+			if (
+				!person ||
+				person.schoolId !== schoolId ||
+				person.role === 'coordinator' ||
+				!canAppointSafeguardingLead(user, person.schoolId)
+			) {
+				error(404, 'That person is not in your scope.');
+			}
+			const role = parsed.data.safeguarding === 'none' ? null : parsed.data.safeguarding;
+			await setSafeguardingRole(person.id, role, user);
+			return { done: `${person.displayName} is ${SAFEGUARDING_WORDS[parsed.data.safeguarding]}.` };
 		},
 		role: async (event: RequestEvent) => {
 			const form = await event.request.formData();

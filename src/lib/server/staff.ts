@@ -2,10 +2,19 @@
 // links are shown to copy), password changes, roles and disabling.
 import { recordAudit, staffActor } from './audit';
 import { getDb, nowIso } from './db';
-import type { Role } from './db/schema';
+import type { Role, SafeguardingRole } from './db/schema';
 import { hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
-import { clearFailures, LIMITS, lockedUntil, minutesUntil, recordFailure } from './auth/rate-limit';
+import {
+	clearFailures,
+	LIMITS,
+	lockedUntil,
+	minutesUntil,
+	recordFailure,
+	recordThrottledFailure,
+	slowDown,
+	THROTTLES
+} from './auth/rate-limit';
 import { invalidateAllStaffSessions, type StaffPrincipal } from './auth/session';
 import { generateToken, hashToken } from './auth/tokens';
 
@@ -28,23 +37,34 @@ function decoy(): Promise<string> {
 export type SignInResult =
 	{ ok: true; userId: number } | { ok: false; message: string; locked?: boolean };
 
+function plural(n: number, word: string): string {
+	return `${n} ${word}${n === 1 ? '' : 's'}`;
+}
+
 const WRONG = 'That email address and password do not match. Check them and try again.';
 
+/**
+ * Five wrong passwords lock that one account for 15 minutes. Wrong passwords from one
+ * address (a school, or a proxy that hides addresses) only slow each later attempt from
+ * it, by up to a few seconds, so a colleague with the right password still gets in.
+ */
 export async function signIn(input: {
 	email: string;
 	password: string;
 	ip: string | null;
+	now?: Date;
 }): Promise<SignInResult> {
 	const email = normaliseEmail(input.email);
 	const accountKey = `staff-account:${email}`;
 	const addressKey = `staff-address:${input.ip ?? 'unknown'}`;
-	const now = new Date();
-	const locked = (await lockedUntil(accountKey, now)) ?? (await lockedUntil(addressKey, now));
+	const now = input.now ?? new Date();
+	await slowDown([[addressKey, THROTTLES.staffAddress]], now);
+	const locked = await lockedUntil(accountKey, now);
 	if (locked) {
 		return {
 			ok: false,
 			locked: true,
-			message: `Too many failed sign-ins. Please wait ${minutesUntil(locked, now)} minutes, or ask your school lead or the council coordinator for a reset link.`
+			message: `Too many failed sign-ins for this account. Please wait ${plural(minutesUntil(locked, now), 'minute')}, or ask your school lead or the council coordinator for a reset link.`
 		};
 	}
 
@@ -57,7 +77,7 @@ export async function signIn(input: {
 
 	if (!user || !valid || user.disabled_at) {
 		const accountLock = await recordFailure(accountKey, LIMITS.staffAccount, now);
-		const addressLock = await recordFailure(addressKey, LIMITS.staffAddress, now);
+		await recordThrottledFailure(addressKey, THROTTLES.staffAddress, now);
 		await recordAudit({
 			actor: { type: 'anonymous' },
 			action: 'staff.sign_in_failed',
@@ -66,13 +86,13 @@ export async function signIn(input: {
 			detail: { email, reason: !user ? 'unknown' : user.disabled_at ? 'disabled' : 'password' },
 			ip: input.ip
 		});
-		if (accountLock || addressLock) {
+		if (accountLock) {
 			await recordAudit({
 				actor: { type: 'system' },
 				action: 'staff.locked',
 				schoolId: user?.school_id ?? null,
 				target: user ? { type: 'staff', id: user.id } : undefined,
-				detail: { email, by: accountLock ? 'account' : 'address' },
+				detail: { email },
 				ip: input.ip
 			});
 		}
@@ -470,6 +490,8 @@ export interface StaffSummary {
 	schoolId: number | null;
 	schoolName: string | null;
 	disabled: boolean;
+	/** The school's DSL ('dsl') or a deputy ('deputy'); null otherwise. */
+	safeguardingRole: SafeguardingRole | null;
 	classes: string[];
 }
 
@@ -502,7 +524,8 @@ export async function listStaff(filter: {
 			'u.role',
 			'u.school_id',
 			's.name as school_name',
-			'u.disabled_at'
+			'u.disabled_at',
+			'u.safeguarding_role'
 		])
 		.orderBy('u.role')
 		.orderBy('u.display_name');
@@ -532,6 +555,7 @@ export async function listStaff(filter: {
 		schoolId: r.school_id,
 		schoolName: r.school_name,
 		disabled: r.disabled_at !== null,
+		safeguardingRole: r.safeguarding_role,
 		classes: classes.filter((c) => c.user_id === r.id).map((c) => c.name)
 	}));
 }
@@ -584,6 +608,44 @@ export async function changeRole(
 					schoolId: target.school_id,
 					target: { type: 'staff', id: targetId },
 					detail: { from: target.role, to: role }
+				},
+				trx
+			);
+		});
+	return true;
+}
+
+/**
+ * Makes a member of a school's staff its Designated Safeguarding Lead, a deputy, or
+ * neither (null). They then read the school's requests for help (access.ts). Audited.
+ */
+export async function setSafeguardingRole(
+	targetId: number,
+	role: SafeguardingRole | null,
+	by: StaffPrincipal
+): Promise<boolean> {
+	const target = await getDb()
+		.selectFrom('staff_users')
+		.select(['school_id', 'role', 'safeguarding_role'])
+		.where('id', '=', targetId)
+		.executeTakeFirst();
+	if (!target || target.role === 'coordinator' || target.school_id === null) return false;
+	if (target.safeguarding_role === role) return true;
+	await getDb()
+		.transaction()
+		.execute(async (trx) => {
+			await trx
+				.updateTable('staff_users')
+				.set({ safeguarding_role: role })
+				.where('id', '=', targetId)
+				.execute();
+			await recordAudit(
+				{
+					actor: staffActor(by),
+					action: 'staff.safeguarding_role_changed',
+					schoolId: target.school_id,
+					target: { type: 'staff', id: targetId },
+					detail: { from: target.safeguarding_role, to: role }
 				},
 				trx
 			);

@@ -1,10 +1,11 @@
 // The teacher's side of class sessions: starting one, the control view, the board,
 // attendance and completion on paper. Routes ask access.ts first, then call here.
 // Pupil names appear only in views for the teacher's own device, never in boardView.
+import { formatWhenUk } from '../uk-time';
 import QRCode from 'qrcode';
 import { z } from 'zod';
 import { STRAND_NAMES, type PupilStep } from '../lesson-view';
-import { sessionResults, tallyAnswers, type QuestionTally } from './answers';
+import { sessionResults, type QuestionTally } from './answers';
 import type { StaffPrincipal } from './auth/session';
 import { getClass } from './classes';
 import { getDb } from './db';
@@ -69,17 +70,7 @@ export function formatDay(day: string): string {
 }
 
 /** "Thu 5 Dec 2026, 10:15" in UK time, for a timestamp. */
-export function formatWhen(iso: string): string {
-	return new Intl.DateTimeFormat('en-GB', {
-		timeZone: LONDON,
-		weekday: 'short',
-		day: 'numeric',
-		month: 'short',
-		year: 'numeric',
-		hour: '2-digit',
-		minute: '2-digit'
-	}).format(new Date(iso));
-}
+export const formatWhen = formatWhenUk;
 
 /** The day a self-paced session is open until: closingTime() keeps it as the UTC date. */
 function openUntilDay(session: SessionInfo): string | null {
@@ -171,6 +162,29 @@ export async function liveSessionSummary(classId: number) {
 	return { id: live.id, lessonTitle: getLesson(live.lessonId)?.title ?? live.lessonId };
 }
 
+export interface NextLesson {
+	/** The first lesson of the programme the class has not had, ready to start live. */
+	next: NonNullable<ReturnType<typeof lessonToStart>> | null;
+	/** The class's live lesson, if one is on: the panel offers to go back to it instead. */
+	live: Awaited<ReturnType<typeof liveSessionSummary>>;
+	/** Every lesson of the programme has been had (or is open) with the class. */
+	allHad: boolean;
+}
+
+/** What the class page's "Next lesson" panel offers. */
+export async function nextLessonFor(classId: number, now = new Date()): Promise<NextLesson> {
+	const [choices, live] = await Promise.all([
+		lessonChoices(classId, now),
+		liveSessionSummary(classId)
+	]);
+	const first = choices.find((c) => c.withClass === 'never');
+	return {
+		next: first ? lessonToStart(first.id) : null,
+		live,
+		allHad: choices.length > 0 && !first
+	};
+}
+
 export function startSessionSchema(now = new Date()) {
 	const today = londonDay(now);
 	const latest = addDays(today, 366);
@@ -179,7 +193,9 @@ export function startSessionSchema(now = new Date()) {
 			lessonId: z.string().trim().min(1, 'Choose a lesson.').max(60, 'Choose a lesson.'),
 			mode: z.enum(['live', 'self'], { error: 'Choose live or at their own pace.' }),
 			openUntil: z.string().trim().optional().default(''),
-			safeguarding: z.string().optional()
+			safeguarding: z.string().optional(),
+			/** "yes" once the teacher has seen that the class has done this lesson. */
+			again: z.string().optional()
 		})
 		.superRefine((value, ctx) => {
 			const lesson = getLesson(value.lessonId);
@@ -238,6 +254,10 @@ export async function startClassSession(
 	now = new Date()
 ): Promise<number> {
 	await assertClassTakesLessons(classId);
+	if (form.again !== 'yes') {
+		const history = await lessonHistory(classId, form.lessonId, now);
+		if (history.doneOn) throw new SessionRefused(rerunWarning(history));
+	}
 	// "One live session per class" is held by startSession's transaction and a unique index.
 	return startSession(
 		{
@@ -251,9 +271,50 @@ export async function startClassSession(
 	);
 }
 
+export interface LessonHistory {
+	lessonId: string;
+	title: string;
+	/** When the class last had the lesson ("Thu 5 Dec 2026"), or null if never. */
+	doneOn: string | null;
+	/** Pupils who have not completed it (the catch-up list). */
+	notCompleted: number;
+}
+
+/** Whether the class has had this lesson, and how many pupils have not completed it. */
+export async function lessonHistory(
+	classId: number,
+	lessonId: string,
+	now = new Date()
+): Promise<LessonHistory> {
+	const lesson = getLesson(lessonId);
+	const title = lesson?.title ?? lessonId;
+	// Catch-ups (for some pupils) are not the class having the lesson; one still open is
+	// refused by startSession for its own reason.
+	const had = (await listSessionsForClass(classId, now)).filter(
+		(s) => s.lessonId === lessonId && s.audience === 'class' && s.status === 'ended'
+	);
+	if (!lesson || had.length === 0) return { lessonId, title, doneOn: null, notCompleted: 0 };
+	const last = had[0];
+	const report = await classReport(classId, [lesson]);
+	return {
+		lessonId,
+		title,
+		doneOn: formatDay((last.endedAt ?? last.startedAt ?? last.createdAt).slice(0, 10)),
+		notCompleted: report.catchUp.find((c) => c.lessonId === lessonId)?.pupils.length ?? 0
+	};
+}
+
+export function rerunWarning(history: LessonHistory): string {
+	return (
+		`This class had ${history.title} on ${history.doneOn}. ` +
+		'Choose to run it again with everyone, or a catch-up for the pupils who have not completed it.'
+	);
+}
+
 /**
  * A self-paced catch-up for exactly the pupils of the class report's catch-up list for
- * this lesson (worked out here, never taken from the form), open for a week. The teacher
+ * this lesson (worked out here, never taken from the form), open until `openUntil` (a
+ * day the teacher chose, from today) or for a week. The teacher
  * has delivered the lesson to the class already, so its safeguarding note was read then.
  * Pressing the button twice opens the same session, not a second one.
  */
@@ -261,9 +322,12 @@ export async function startCatchUp(
 	staff: StaffPrincipal,
 	classId: number,
 	lessonId: string,
-	now = new Date()
+	now = new Date(),
+	openUntil?: string
 ): Promise<number> {
 	await assertClassTakesLessons(classId);
+	if (openUntil !== undefined && (!isRealDay(openUntil) || openUntil < londonDay(now)))
+		throw new SessionRefused('Choose today or a later day.');
 	const lesson = getLibrary().lessons.find((l) => l.id === lessonId);
 	if (!lesson)
 		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
@@ -276,7 +340,13 @@ export async function startCatchUp(
 	const open = await openCatchUpFor(classId, lessonId, pupilIds, now);
 	if (open !== undefined) return open;
 	return startSession(
-		{ classId, lessonId, mode: 'self', openUntil: addDays(londonDay(now), 7), pupilIds },
+		{
+			classId,
+			lessonId,
+			mode: 'self',
+			openUntil: openUntil ?? addDays(londonDay(now), 7),
+			pupilIds
+		},
 		staff,
 		now
 	);
@@ -424,6 +494,48 @@ function questionsOnStep(lesson: Lesson, step: number): { ids: string[]; phase: 
 	};
 }
 
+/**
+ * The answers of the pupils here to the lesson, in this session or an earlier one.
+ * A pupil answers each question once (the first answer stands), so a pupil whose class
+ * runs a lesson again sees the answer they gave last time: the teacher's screen and the
+ * board count it too, so that what they show agrees with the pupils' screens.
+ */
+export async function rosterResults(
+	session: SessionInfo,
+	lesson: Lesson,
+	phase: Phase,
+	roster: AttendanceRow[]
+): Promise<{ tally: QuestionTally[]; answeredBy: Map<string, Set<number>> }> {
+	// Pupils here now: an earlier answer of a pupil who is not here is on no screen today.
+	const pupilIds = roster.filter((r) => r.status === 'present').map((r) => r.pupilId);
+	if (pupilIds.length === 0) return sessionResults(session, lesson, phase);
+	const rows = await getDb()
+		.selectFrom('answers')
+		.select(['question_id', 'pupil_id', 'selected', 'correct'])
+		.where('lesson_id', '=', lesson.id)
+		.where('phase', '=', phase)
+		.where((eb) => eb.or([eb('session_id', '=', session.id), eb('pupil_id', 'in', pupilIds)]))
+		.execute();
+	const answeredBy = new Map<string, Set<number>>();
+	const tally: QuestionTally[] = lesson.questions.map((q) => ({
+		questionId: q.id,
+		answered: 0,
+		counts: q.options.map(() => 0),
+		correct: 0
+	}));
+	const byId = new Map(tally.map((t) => [t.questionId, t]));
+	for (const r of rows) {
+		const t = byId.get(r.question_id);
+		if (!t) continue;
+		if (!answeredBy.has(r.question_id)) answeredBy.set(r.question_id, new Set());
+		answeredBy.get(r.question_id)!.add(r.pupil_id);
+		t.answered++;
+		if (r.correct === 1) t.correct++;
+		for (const i of JSON.parse(r.selected) as number[]) if (i < t.counts.length) t.counts[i]++;
+	}
+	return { tally, answeredBy };
+}
+
 async function questionStatuses(
 	session: SessionInfo,
 	lesson: Lesson,
@@ -431,7 +543,7 @@ async function questionStatuses(
 ): Promise<QuestionStatus[]> {
 	const { ids, phase } = questionsOnStep(lesson, session.currentStep);
 	if (ids.length === 0) return [];
-	const { tally, answeredBy: who } = await sessionResults(session, lesson, phase);
+	const { tally, answeredBy: who } = await rosterResults(session, lesson, phase, roster);
 	const onRoster = new Set(roster.map((r) => r.pupilId));
 	const present = roster.filter((r) => r.status === 'present');
 	return ids.flatMap((id) => {
@@ -609,11 +721,8 @@ export async function boardView(session: SessionInfo, origin: string): Promise<B
 		};
 	}
 	if (session.revealedQuestion) {
-		view.chart = chartFor(
-			lesson,
-			session.revealedQuestion,
-			await tallyAnswers(session, lesson, 'main')
-		);
+		const { tally } = await rosterResults(session, lesson, 'main', await sessionRoster(session));
+		view.chart = chartFor(lesson, session.revealedQuestion, tally);
 	}
 	return view;
 }

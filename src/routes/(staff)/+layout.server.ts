@@ -1,11 +1,15 @@
 // The staff shell: who is signed in, for the navigation. This is not a guard on its
 // own — every page and action below checks again (requireStaff + access.ts).
 import { requireStaff } from '$lib/server/auth/guards';
+import { staffHelpBanner } from '$lib/server/safeguarding';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
 	const staff = requireStaff(event);
+	// Read on every navigation, so a new request for help shows on the next page opened.
+	void event.url.pathname;
 	return {
+		help: await staffHelpBanner(staff),
 		staff: {
 			displayName: staff.displayName,
 			role: staff.role,

@@ -1,5 +1,7 @@
 // Pupil sign-in without typing a password: class code → name → three pictures, or a
-// printed QR login card. Guessing is limited per pupil, per class and per address.
+// printed QR login card. Guessing locks one pupil after five wrong tries; wrong tries
+// across a class or from one address only slow attempts down (rate-limit.ts), so a pupil
+// with the right pictures is never refused because of someone else's mistakes.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Cookies } from '@sveltejs/kit';
 import type { Transaction } from 'kysely';
@@ -9,7 +11,9 @@ import type { DB } from '../db/schema';
 import { PICTURES, PICTURE_PASSWORD_LENGTH, encodePicturePassword } from '../../pictures';
 import { clearSessionCookie, setSessionCookie } from './cookies';
 import { CLASS_CODE_LENGTH } from '../random';
-import { LIMITS, lockedUntil, minutesUntil, recordFailure } from './rate-limit';
+import { noteSignInAddress } from './client-address';
+import { minutesUntil, recordThrottledFailure, slowDown, THROTTLES } from './rate-limit';
+import { noteClassAddress, signInKeys as keys } from './sign-in-pauses';
 import {
 	createPupilSession,
 	invalidatePupilSession,
@@ -23,14 +27,6 @@ import { generateToken, hashToken } from './tokens';
 /** Wrong picture tries before a pupil's sign-in pauses. */
 export const MAX_PICTURE_TRIES = 5;
 export const PUPIL_LOCK_MS = 15 * 60_000;
-
-const keys = {
-	pupilClass: (classId: number) => `pupil-class:${classId}`,
-	pupilAddress: (ip: string | null) => `pupil-address:${ip ?? 'unknown'}`,
-	classCode: (ip: string | null) => `class-code:${ip ?? 'unknown'}`,
-	// Its own key, so that a burst of wrong pictures never blocks the teacher's cards.
-	card: (ip: string | null) => `card-address:${ip ?? 'unknown'}`
-};
 
 // ─── Class codes ────────────────────────────────────────────────────────────────
 
@@ -62,14 +58,11 @@ export async function findClassByCode(code: string): Promise<JoinClass | null> {
 	return row ? { id: row.id, schoolId: row.school_id, name: row.name, code: row.code } : null;
 }
 
-export type CodeLookup =
-	| { status: 'found'; class: JoinClass }
-	| { status: 'unknown' }
-	| { status: 'locked'; minutes: number };
+export type CodeLookup = { status: 'found'; class: JoinClass } | { status: 'unknown' };
 
 /**
- * A class code typed or scanned by someone at `ip`. Wrong codes count towards a limit per
- * address; while it is locked every code is refused, so the lock is no oracle.
+ * A class code typed or scanned by someone at `ip`. Wrong codes from an address slow every
+ * lookup from it, right or wrong alike (so the wait is no oracle), but never refuse one.
  */
 export async function lookUpClassCode(input: {
 	code: string;
@@ -78,19 +71,18 @@ export async function lookUpClassCode(input: {
 }): Promise<CodeLookup> {
 	const now = input.now ?? new Date();
 	const key = keys.classCode(input.ip);
-	const locked = await lockedUntil(key, now);
-	if (locked) return { status: 'locked', minutes: minutesUntil(locked, now) };
+	await slowDown([[key, THROTTLES.classCode]], now);
 	const found = await findClassByCode(input.code);
 	if (found) return { status: 'found', class: found };
 	// Only something shaped like a code can be a guess; a child's half-typed code is not.
 	const normal = normaliseClassCode(input.code);
 	if (normal.length === CLASS_CODE_LENGTH && /^[A-Z0-9]+$/.test(normal)) {
-		const lock = await recordFailure(key, LIMITS.classCode, now);
-		if (lock) {
+		const failures = await recordThrottledFailure(key, THROTTLES.classCode, now);
+		if (failures === THROTTLES.classCode.free + 1) {
 			await recordAudit({
 				actor: { type: 'anonymous' },
-				action: 'class_code.address_limited',
-				detail: { minutes: minutesUntil(lock, now) },
+				action: 'class_code.address_slowed',
+				detail: { failures },
 				ip: input.ip
 			});
 		}
@@ -167,12 +159,11 @@ export interface SignedInPupil {
 	lastInitial: string;
 }
 
-export type LockScope = 'pupil' | 'class' | 'address';
-
 export type PictureCheck =
 	| { status: 'ok'; pupil: SignedInPupil; session: NewSession }
 	| { status: 'wrong'; attemptsLeft: number }
-	| { status: 'locked'; minutes: number; scope: LockScope }
+	/** Only the pupil's own sign-in is ever locked; a class or an address is only slowed. */
+	| { status: 'locked'; minutes: number }
 	/** No such current pupil in that class (the route has already answered 404). */
 	| { status: 'unknown' };
 
@@ -254,8 +245,10 @@ async function attemptPictures(
 }
 
 /**
- * Checks a pupil's three pictures and, when right, starts a pupil session. The pictures
- * tried are never stored or logged, right or wrong.
+ * Checks a pupil's three pictures and, when right, starts a pupil session. Every attempt
+ * first waits as long as its class's and address's wrong tries ask (at most a few
+ * seconds), then is checked: right pictures always get in unless this pupil is locked.
+ * The pictures tried are never stored or logged, right or wrong.
  */
 export async function checkPicturePassword(input: {
 	classId: number;
@@ -267,24 +260,26 @@ export async function checkPicturePassword(input: {
 	const now = input.now ?? new Date();
 	const classKey = keys.pupilClass(input.classId);
 	const addressKey = keys.pupilAddress(input.ip);
-	for (const [key, scope] of [
-		[addressKey, 'address'],
-		[classKey, 'class']
-	] as const) {
-		const until = await lockedUntil(key, now);
-		if (until) return { status: 'locked', minutes: minutesUntil(until, now), scope };
-	}
+	await slowDown(
+		[
+			[classKey, THROTTLES.pupilClass],
+			[addressKey, THROTTLES.pupilAddress]
+		],
+		now
+	);
 
 	const attempt = await getDb()
 		.transaction()
 		.execute((trx) => attemptPictures(trx, input, now));
+	if (attempt.kind !== 'unknown') await noteClassAddress(input.classId, input.ip, now);
 
 	if (attempt.kind === 'ok') {
 		const session = await createPupilSession(attempt.pupil.id, now);
+		noteSignInAddress(input.ip, attempt.pupil.schoolId);
 		return { status: 'ok', pupil: attempt.pupil, session };
 	}
 	if (attempt.kind === 'locked') {
-		return { status: 'locked', minutes: minutesUntil(attempt.until, now), scope: 'pupil' };
+		return { status: 'locked', minutes: minutesUntil(attempt.until, now) };
 	}
 	const schoolId = await schoolOfClass(input.classId);
 	if (attempt.kind === 'unknown') {
@@ -293,14 +288,14 @@ export async function checkPicturePassword(input: {
 	}
 
 	// Outside the transaction above: rate-limit.ts and recordAudit use the same connection.
-	const classLock = await recordFailure(classKey, LIMITS.pupilClass, now);
-	if (classLock) {
+	const classFailures = await recordThrottledFailure(classKey, THROTTLES.pupilClass, now);
+	if (classFailures === THROTTLES.pupilClass.free + 1) {
 		await recordAudit({
 			actor: { type: 'anonymous' },
-			action: 'pupil_sign_in.class_limited',
+			action: 'pupil_sign_in.class_slowed',
 			schoolId,
 			target: { type: 'class', id: input.classId },
-			detail: { minutes: minutesUntil(classLock, now) },
+			detail: { failures: classFailures },
 			ip: input.ip
 		});
 	}
@@ -314,24 +309,25 @@ export async function checkPicturePassword(input: {
 			detail: { minutes: PUPIL_LOCK_MS / 60_000 },
 			ip: input.ip
 		});
-		return { status: 'locked', minutes: minutesUntil(attempt.lockedUntil, now), scope: 'pupil' };
+		return { status: 'locked', minutes: minutesUntil(attempt.lockedUntil, now) };
 	}
 	return { status: 'wrong', attemptsLeft: MAX_PICTURE_TRIES - attempt.attempts };
 }
 
+/** Audited once per window, when the address starts to be slowed. */
 async function recordAddressFailure(
 	key: string,
 	schoolId: number | null,
 	ip: string | null,
 	now: Date
 ): Promise<void> {
-	const lock = await recordFailure(key, LIMITS.pupilAddress, now);
-	if (lock) {
+	const failures = await recordThrottledFailure(key, THROTTLES.pupilAddress, now);
+	if (failures === THROTTLES.pupilAddress.free + 1) {
 		await recordAudit({
 			actor: { type: 'anonymous' },
-			action: 'pupil_sign_in.address_limited',
+			action: 'pupil_sign_in.address_slowed',
 			schoolId,
-			detail: { minutes: minutesUntil(lock, now) },
+			detail: { failures },
 			ip
 		});
 	}
@@ -499,15 +495,17 @@ export async function signInWithCardToken(
 	return { ...pupil, session: await createPupilSession(pupil.id, now) };
 }
 
-/** Minutes left while card sign-ins from this address are paused, else null. */
-export async function cardAddressLockMinutes(ip: string | null, now = new Date()) {
-	const until = await lockedUntil(keys.card(ip), now);
-	return until ? minutesUntil(until, now) : null;
+/**
+ * Waits, before a card is checked, as long as broken card links from this address ask.
+ * Tokens are unguessable, so this is politeness, and it never refuses a working card.
+ */
+export async function slowCardSignIn(ip: string | null, now = new Date()): Promise<void> {
+	await slowDown([[keys.card(ip), THROTTLES.card]], now);
 }
 
-/** A card link that did not work: unguessable tokens make this a politeness limit. */
+/** A card link that did not work. */
 export async function recordCardFailure(ip: string | null, now = new Date()): Promise<void> {
-	await recordFailure(keys.card(ip), LIMITS.pupilAddress, now);
+	await recordThrottledFailure(keys.card(ip), THROTTLES.card, now);
 }
 
 // ─── On the device ──────────────────────────────────────────────────────────────

@@ -3,6 +3,7 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 
 export type Role = 'coordinator' | 'lead' | 'teacher';
+export type SafeguardingRole = 'dsl' | 'deputy';
 export type SessionMode = 'live' | 'self';
 export type SessionStatus = 'lobby' | 'running' | 'ended';
 export type Phase = 'pre' | 'main';
@@ -35,6 +36,8 @@ export interface StaffUsersTable {
 	password_changed_at: string | null;
 	disabled_at: string | null;
 	created_at: string;
+	/** The school's Designated Safeguarding Lead or a deputy (migration 009); null otherwise. */
+	safeguarding_role: ColumnType<SafeguardingRole | null, SafeguardingRole | null | undefined>;
 }
 
 export interface StaffSessionsTable {
@@ -207,6 +210,45 @@ export interface ReportChangesTable {
 	seq: number;
 }
 
+export type HelpAbout = 'me' | 'friend' | 'rather-not-say';
+export type HelpUrgency = 'today' | 'soon';
+export type HelpTalkTo = 'teacher' | 'other-adult' | 'anyone';
+export type HelpNoteKind =
+	'acknowledged' | 'note' | 'spoke' | 'referred' | 'recorded' | 'closed' | 'text-removed';
+
+/** A pupil's request for help (migration 009). Never edited by staff: notes are added. */
+export interface HelpRequestsTable {
+	id: Id;
+	client_id: string;
+	pupil_id: number | null;
+	class_id: number | null;
+	school_id: number;
+	about: HelpAbout;
+	/** JSON array of topic keys. */
+	topics: ColumnType<string, string | undefined, string>;
+	message: string | null;
+	urgency: HelpUrgency;
+	talk_to: HelpTalkTo;
+	routed_to: 'dsl' | 'lead';
+	created_at: string;
+	acknowledged_at: string | null;
+	acknowledged_by: number | null;
+	closed_at: string | null;
+	outcome: string | null;
+	text_removal_due_at: string | null;
+	text_removed_at: string | null;
+}
+
+export interface HelpRequestNotesTable {
+	id: Id;
+	request_id: number;
+	client_id: string | null;
+	staff_id: number | null;
+	kind: HelpNoteKind;
+	body: string | null;
+	created_at: string;
+}
+
 export interface DB {
 	borough_settings: BoroughSettingsTable;
 	schools: SchoolsTable;
@@ -228,6 +270,8 @@ export interface DB {
 	staff_invitations: StaffInvitationsTable;
 	password_resets: PasswordResetsTable;
 	report_changes: ReportChangesTable;
+	help_requests: HelpRequestsTable;
+	help_request_notes: HelpRequestNotesTable;
 }
 
 export type School = Selectable<SchoolsTable>;

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { allowAnyone } from '$lib/server/auth/guards';
 import { lookUpClassCode } from '$lib/server/auth/pupil-login';
 import { clientAddress, formValues } from '$lib/server/forms';
-import { CODE_NOT_FOUND, codesPausedMessage } from './join.server';
+import { CODE_NOT_FOUND } from './join.server';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -24,9 +24,6 @@ export const actions: Actions = {
 			return fail(400, { message: 'Type the class code from the board.', code });
 		}
 		const lookup = await lookUpClassCode({ code: parsed.data.code, ip: clientAddress(event) });
-		if (lookup.status === 'locked') {
-			return fail(429, { message: codesPausedMessage(lookup.minutes), code });
-		}
 		if (lookup.status === 'unknown') return fail(400, { message: CODE_NOT_FOUND, code });
 		redirect(303, `/join/${lookup.class.code}`);
 	}

@@ -7,6 +7,7 @@ import * as m003 from './003-session-audience';
 import * as m004 from './004-one-live-session';
 import * as m005 from './005-answer-facts-index';
 import * as m006 from './006-report-changes';
+import * as m009 from './009-help-requests';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
@@ -14,5 +15,6 @@ export const migrations: Record<string, Migration> = {
 	'003-session-audience': m003,
 	'004-one-live-session': m004,
 	'005-answer-facts-index': m005,
-	'006-report-changes': m006
+	'006-report-changes': m006,
+	'009-help-requests': m009
 };

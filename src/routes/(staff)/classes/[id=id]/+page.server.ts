@@ -11,7 +11,9 @@ import {
 	setClassTeachers,
 	signClassOut
 } from '$lib/server/classes';
-import { parseForm } from '$lib/server/forms';
+import { getSignInPause, liftSignInPause } from '$lib/server/auth/sign-in-pauses';
+import { nextLessonFor } from '$lib/server/teacher-session';
+import { clientAddress, parseForm } from '$lib/server/forms';
 import {
 	MAX_IMPORT_BYTES,
 	MAX_NAMES_PER_IMPORT,
@@ -50,6 +52,8 @@ export const load: PageServerLoad = async (event) => {
 		cls,
 		pupils: await listPupils(classId, { includeArchived: showArchived }),
 		archivedCount: await countArchivedPupils(classId),
+		signInPause: await getSignInPause(classId),
+		nextLesson: cls.archived ? null : await nextLessonFor(classId),
 		showArchived,
 		isLead,
 		schoolTeachers: isLead
@@ -225,6 +229,13 @@ export const actions: Actions = {
 		const access = await guardPupil(event, String(form.get('pupilId') ?? ''));
 		await unlockPupil(access.pupilId, actor(access));
 		setFlash(event, 'Unlocked: the pupil can try their pictures again now.');
+		redirect(303, `/classes/${access.classId}`);
+	},
+
+	liftSignInPause: async (event) => {
+		const access = await guardClass(event);
+		await liftSignInPause(access.classId, actor(access), clientAddress(event));
+		setFlash(event, 'Pupils can try their pictures again now, without waiting.');
 		redirect(303, `/classes/${access.classId}`);
 	},
 

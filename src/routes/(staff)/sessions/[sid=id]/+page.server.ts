@@ -3,7 +3,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { endSession, revealQuestion, setLiveStep } from '$lib/server/deliveries';
-import { isRefusal, orRefusal, parseForm } from '$lib/server/forms';
+import { getSignInPause, liftSignInPause } from '$lib/server/auth/sign-in-pauses';
+import { clientAddress, isRefusal, orRefusal, parseForm } from '$lib/server/forms';
 import { controlView, LIVE_DEPENDENCY, revealOnCurrentStep } from '$lib/server/teacher-session';
 import { guardSession } from '../routes.server';
 import type { Actions, PageServerLoad } from './$types';
@@ -11,7 +12,8 @@ import type { Actions, PageServerLoad } from './$types';
 export const load: PageServerLoad = async (event) => {
 	const { session } = await guardSession(event);
 	event.depends(LIVE_DEPENDENCY);
-	return controlView(session, event.url.origin);
+	const signInPause = session.status === 'ended' ? null : await getSignInPause(session.classId);
+	return { ...(await controlView(session, event.url.origin)), signInPause };
 };
 
 // The target step is sent, not "next": a double click or a resent form lands on the
@@ -19,29 +21,43 @@ export const load: PageServerLoad = async (event) => {
 const Step = z.object({ to: z.coerce.number().int().min(-1).max(10_000) });
 const Question = z.object({ questionId: z.string().trim().min(1).max(100) });
 
+/** The board's buttons use these same actions and come back to the board. */
+function backTo(sessionId: number, form: FormData): string {
+	return form.get('back') === 'board' ? `/sessions/${sessionId}/board` : `/sessions/${sessionId}`;
+}
+
 export const actions: Actions = {
 	step: async (event) => {
 		const { session } = await guardSession(event);
-		const parsed = parseForm(Step, await event.request.formData());
+		const form = await event.request.formData();
+		const parsed = parseForm(Step, form);
 		if (!parsed.ok) return parsed.failure;
 		const refused = await orRefusal(() => setLiveStep(session, parsed.data.to));
 		if (isRefusal(refused)) return refused;
-		redirect(303, `/sessions/${session.id}`);
+		redirect(303, backTo(session.id, form));
 	},
 
 	reveal: async (event) => {
 		const { session } = await guardSession(event);
-		const parsed = parseForm(Question, await event.request.formData());
+		const form = await event.request.formData();
+		const parsed = parseForm(Question, form);
 		if (!parsed.ok) return parsed.failure;
 		const refused = await orRefusal(() => revealOnCurrentStep(session, parsed.data.questionId));
 		if (isRefusal(refused)) return refused;
-		redirect(303, `/sessions/${session.id}`);
+		redirect(303, backTo(session.id, form));
 	},
 
 	hide: async (event) => {
 		const { session } = await guardSession(event);
+		const form = await event.request.formData();
 		const refused = await orRefusal(() => revealQuestion(session, null));
 		if (isRefusal(refused)) return refused;
+		redirect(303, backTo(session.id, form));
+	},
+
+	liftSignInPause: async (event) => {
+		const { staff, session } = await guardSession(event);
+		await liftSignInPause(session.classId, staff, clientAddress(event));
 		redirect(303, `/sessions/${session.id}`);
 	},
 

@@ -32,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		class: { name: joining.name, code: joining.code },
 		pupil: { id: pupil.pupilId, label: pupil.label },
-		paused: pupil.lockedMinutes ? signInPausedMessage('pupil', pupil.lockedMinutes) : null
+		paused: pupil.lockedMinutes ? signInPausedMessage(pupil.lockedMinutes) : null
 	};
 };
 
@@ -93,7 +93,7 @@ export const actions: Actions = {
 			return fail<PickState>(400, { message: WRONG, attemptsLeft: result.attemptsLeft, picks: '' });
 		}
 		if (result.status === 'locked') {
-			const message = signInPausedMessage(result.scope, result.minutes);
+			const message = signInPausedMessage(result.minutes);
 			return fail<PickState>(429, { message, paused: true, picks: '' });
 		}
 		await startPupilSessionOnDevice(event, result.session);

@@ -1,14 +1,19 @@
 // Starting a lesson with a class: choose the lesson, read its safeguarding note, choose
-// live or self-paced. A class has at most one live lesson at a time.
+// live or self-paced. A class has at most one live lesson at a time. A lesson the class has
+// had already is started again only once the teacher has seen that (or they choose a
+// catch-up for the pupils who have not completed it instead).
 import { redirect } from '@sveltejs/kit';
+import { z } from 'zod';
 import { getClass } from '$lib/server/classes';
 import { formValues, isRefusal, orRefusal, parseForm } from '$lib/server/forms';
 import {
 	addDays,
 	lessonChoices,
+	lessonHistory,
 	lessonToStart,
 	liveSessionSummary,
 	londonDay,
+	startCatchUp,
 	startClassSession,
 	startSessionSchema
 } from '$lib/server/teacher-session';
@@ -19,18 +24,29 @@ export const load: PageServerLoad = async (event) => {
 	const { classId } = await guardClass(event);
 	const cls = (await getClass(classId))!;
 	const today = londonDay();
+	const chosen = lessonToStart(event.url.searchParams.get('lesson'));
+	const history = chosen ? await lessonHistory(classId, chosen.id) : null;
 	return {
 		cls: { id: cls.id, name: cls.name, archived: cls.archived },
 		lessons: await lessonChoices(classId),
-		chosen: lessonToStart(event.url.searchParams.get('lesson')),
+		chosen,
+		history: history?.doneOn ? history : null,
 		live: await liveSessionSummary(classId),
 		today,
 		defaultOpenUntil: addDays(today, 7)
 	};
 };
 
+const CatchUp = z.object({
+	lessonId: z.string().trim().min(1, 'Choose a lesson.').max(60, 'Choose a lesson.'),
+	catchUpUntil: z
+		.string()
+		.trim()
+		.regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the last day pupils can work on it.')
+});
+
 export const actions: Actions = {
-	default: async (event) => {
+	start: async (event) => {
 		const { staff, classId } = await guardClass(event);
 		const form = await event.request.formData();
 		const parsed = parseForm(startSessionSchema(), form, ['lessonId', 'mode', 'openUntil']);
@@ -41,6 +57,18 @@ export const actions: Actions = {
 			mode,
 			openUntil
 		});
+		if (isRefusal(sessionId)) return sessionId;
+		redirect(303, `/sessions/${sessionId}`);
+	},
+	catchUp: async (event) => {
+		const { staff, classId } = await guardClass(event);
+		const form = await event.request.formData();
+		const parsed = parseForm(CatchUp, form, ['catchUpUntil']);
+		if (!parsed.ok) return parsed.failure;
+		const { lessonId, catchUpUntil } = parsed.data;
+		const sessionId = await orRefusal(() =>
+			startCatchUp(staff, classId, lessonId, new Date(), catchUpUntil)
+		);
 		if (isRefusal(sessionId)) return sessionId;
 		redirect(303, `/sessions/${sessionId}`);
 	}

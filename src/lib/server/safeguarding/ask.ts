@@ -1,0 +1,36 @@
+// The pupil's side of a request for help: store it once, then alert the school's readers
+// (by email when configured) without holding the pupil up.
+import type { PupilPrincipal } from '../auth/session';
+import { alertHelpReaders } from './alerts';
+import { submitHelpRequest, type SubmitResult } from './requests';
+
+export async function askForHelp(
+	pupil: Pick<PupilPrincipal, 'id' | 'classId' | 'schoolId'>,
+	input: unknown,
+	now = new Date()
+): Promise<SubmitResult> {
+	const result = await submitHelpRequest(pupil, input, now);
+	if (result.ok && result.created) {
+		// Stored already: an email that fails is logged, and the in-app banner still shows it.
+		alertHelpReaders(result.schoolId).catch((error: unknown) =>
+			console.error('[help] alert failed:', (error as Error).message)
+		);
+	}
+	return result;
+}
+
+/** A request as the pupil's form posts it (works without JavaScript). */
+export function helpInputFromForm(form: FormData): Record<string, unknown> {
+	const text = (name: string) => {
+		const value = form.get(name);
+		return typeof value === 'string' && value !== '' ? value : undefined;
+	};
+	return {
+		clientId: text('clientId'),
+		about: text('about'),
+		topics: form.getAll('topics').filter((t): t is string => typeof t === 'string'),
+		message: text('message'),
+		urgency: text('urgency'),
+		talkTo: text('talkTo')
+	};
+}

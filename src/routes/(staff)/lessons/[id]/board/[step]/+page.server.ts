@@ -1,0 +1,10 @@
+// The board as the class would see a step, for staff to try before a lesson (and for
+// the tests that hold every shipped step to a projector's screen).
+import { requireStaff } from '$lib/server/auth/guards';
+import { previewStep } from '$lib/server/library';
+import type { PageServerLoad } from './$types';
+
+export const load: PageServerLoad = async (event) => {
+	requireStaff(event);
+	return previewStep(event.params.id, event.params.step);
+};

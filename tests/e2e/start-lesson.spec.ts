@@ -1,0 +1,149 @@
+// Starting a lesson from the class page in three clicks, the warning before a lesson the
+// class has had runs again, and a pupil who was moved past the questions finishing them.
+// Popley Brook's Rowan class: no other e2e spec uses it, so its sessions are ours.
+import { expect, test, type Page } from '@playwright/test';
+import { getLibrary } from '../../src/lib/server/lessons';
+import { expectAccessible, waitForHydration } from './helpers';
+import { pupilDevice, withServerDb } from './pupil-devices';
+import { signInAs } from './staff-auth';
+
+test.describe.configure({ mode: 'serial' });
+
+const TEACHER = 'rowan.popley-brook@demo.thinksafe.test';
+const programme = getLibrary().lessons;
+
+let classId = 0;
+let sessionId = 0;
+let pupilId = 0;
+
+async function openClassPage(page: Page) {
+	await page.goto('/classes');
+	await page.getByRole('link', { name: 'Rowan', exact: true }).click();
+	await expect(page.getByRole('heading', { level: 1, name: 'Rowan' })).toBeVisible();
+	await waitForHydration(page);
+	classId = Number(new URL(page.url()).pathname.split('/').pop());
+}
+
+test('from the class page, the next lesson starts live and its lobby is on the board in three clicks', async ({
+	browser
+}) => {
+	const context = await browser.newContext();
+	const page = await context.newPage();
+	await signInAs(page, TEACHER);
+	await openClassPage(page);
+
+	// The demo's Rowan has had the first two lessons: the third is next.
+	const next = programme[2];
+	const panel = page.getByRole('region', { name: `Next lesson: ${next.title}` });
+	await expect(panel).toBeVisible();
+	await expectAccessible(page);
+
+	let clicks = 0;
+	if (next.safeguardingHtml) {
+		await expect(panel.getByRole('heading', { name: 'Safeguarding note' })).toBeVisible();
+		await panel.getByLabel('I have read the safeguarding note').check();
+		clicks++;
+	}
+	await panel.getByRole('button', { name: 'Start live' }).click();
+	clicks++;
+	await expect(page).toHaveURL(/\/sessions\/\d+$/);
+	sessionId = Number(new URL(page.url()).pathname.split('/').pop());
+	await expect(page.getByRole('heading', { level: 1, name: next.title })).toBeVisible();
+	await expect(page.getByText('Waiting for pupils to join')).toBeVisible();
+	await waitForHydration(page);
+	await expectAccessible(page);
+
+	const [board] = await Promise.all([
+		context.waitForEvent('page'),
+		page.getByRole('link', { name: /Open the board/ }).click()
+	]);
+	clicks++;
+	await expect(board).toHaveURL(`/sessions/${sessionId}/board`);
+	const code = await withServerDb(async (db) => {
+		const cls = await db
+			.selectFrom('classes')
+			.select('code')
+			.where('id', '=', classId)
+			.executeTakeFirstOrThrow();
+		return cls.code;
+	});
+	await expect(board.getByText(code, { exact: true })).toBeVisible();
+	await waitForHydration(board);
+	await expectAccessible(board);
+	expect(clicks).toBeLessThanOrEqual(3);
+
+	// The panel now offers to go back to the lesson that is running.
+	await openClassPage(page);
+	await expect(page.getByRole('region', { name: 'Live now' })).toContainText(next.title);
+	await context.close();
+});
+
+test('a pupil moved past the questions is told how many are left, and can finish them once the teacher opens it', async ({
+	browser
+}) => {
+	expect(sessionId).toBeGreaterThan(0);
+	const lesson = programme[2];
+	pupilId = await withServerDb(async (db) => {
+		const p = await db
+			.selectFrom('pupils')
+			.select('id')
+			.where('class_id', '=', classId)
+			.orderBy('id')
+			.executeTakeFirstOrThrow();
+		return p.id;
+	});
+	// The pupil joins the live lesson on their device.
+	const pupil = await pupilDevice(browser, pupilId);
+	await expect(pupil.page).toHaveURL(`/session/${sessionId}`);
+
+	// The teacher moves the class through to the end without the pupil answering, then ends it.
+	const teacher = await browser.newContext();
+	const page = await teacher.newPage();
+	await signInAs(page, TEACHER);
+	await page.goto(`/sessions/${sessionId}`);
+	await waitForHydration(page);
+	await page.getByRole('button', { name: 'Start lesson' }).click();
+	for (let step = 1; step < lesson.steps.length; step++) {
+		await expect(page.getByText(`Step ${step} of ${lesson.steps.length}`).first()).toBeVisible();
+		await page.getByRole('button', { name: 'Next' }).click();
+	}
+	await expect(
+		page.getByText(`Step ${lesson.steps.length} of ${lesson.steps.length}`).first()
+	).toBeVisible();
+	// The pupil's screen follows to the last step.
+	await pupil.page.reload();
+	await waitForHydration(pupil.page);
+	await page.getByText('End session…').click();
+	await page.getByRole('button', { name: 'Yes, end the session' }).click();
+	await expect(page.getByText(/This lesson has ended/)).toBeVisible();
+
+	const scored = lesson.questions.filter((q) => q.scored).length;
+	await pupil.page.goto(`/session/${sessionId}/summary`);
+	await expect(pupil.page.getByText(`You have ${scored} questions left`)).toBeVisible();
+	await expect(pupil.page.getByText(/You've finished/)).toHaveCount(0);
+	await expect(pupil.page.getByText('Your teacher can open it again')).toBeVisible();
+	await waitForHydration(pupil.page);
+	await expectAccessible(pupil.page);
+
+	// Starting the lesson again warns first, and offers a catch-up for those who have not completed it.
+	await page.goto(`/classes/${classId}/sessions/new?lesson=${lesson.id}`);
+	await waitForHydration(page);
+	await expect(page.getByRole('region', { name: /^Rowan had this lesson on / })).toBeVisible();
+	await expect(page.getByRole('button', { name: 'Start the lesson again' })).toBeVisible();
+	await expectAccessible(page);
+	await page.getByRole('button', { name: /^Open a catch-up for the \d+ pupils?$/ }).click();
+	await expect(page).toHaveURL(/\/sessions\/\d+$/);
+	expect(new URL(page.url()).pathname).not.toBe(`/sessions/${sessionId}`);
+	await expect(page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible();
+	await teacher.close();
+
+	// The pupil's summary now says where to finish, and the way in opens the lesson.
+	await pupil.page.reload();
+	await expect(pupil.page.getByText(/You can finish .+ at your own pace until/)).toBeVisible();
+	await waitForHydration(pupil.page);
+	await expectAccessible(pupil.page);
+	await pupil.page.getByRole('link', { name: /Finish the lesson/ }).click();
+	await expect(pupil.page).toHaveURL(/\/session\/\d+$/);
+	await expect(pupil.page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible();
+	await pupil.context.close();
+});
