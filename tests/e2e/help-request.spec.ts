@@ -157,6 +157,11 @@ test('a pupil asks for help from a lesson, and only the school’s safeguarding 
 	await expect(chronology).toBeVisible();
 	await expect(dsl.getByRole('button', { name: 'Add to the record' })).toBeHidden();
 	await expect(dsl.getByRole('button', { name: 'Print this request' })).toBeHidden();
+	await dsl.emulateMedia({ media: 'screen' });
+	// Nothing waits now: no banner, and Concerns is still one click away on every page.
+	await dsl.goto('/lessons');
+	await expect(dsl.getByText('A pupil has asked for help')).toHaveCount(0);
+	await expect(dsl.getByRole('link', { name: 'Concerns', exact: true })).toBeVisible();
 	await dslContext.close();
 
 	const audit = await withServerDb((db) =>

@@ -17,6 +17,10 @@ export interface StaffHelpBanner {
 	ackSchoolHours: number;
 }
 
+/**
+ * For the staff layout: null for someone with nothing to do with requests (teachers, the
+ * coordinator); otherwise what to say, with `reader` also deciding the Concerns link.
+ */
 export async function staffHelpBanner(
 	user: StaffPrincipal,
 	now = new Date()
@@ -36,5 +40,5 @@ export async function staffHelpBanner(
 		noSafeguardingLead: isLead && holders.length === 0,
 		ackSchoolHours: readHelpConfig().ackSchoolHours
 	};
-	return banner.waiting > 0 || banner.overdue > 0 || banner.noSafeguardingLead ? banner : null;
+	return banner;
 }
