@@ -1,5 +1,6 @@
 // `npm start`: build if needed, prepare the database (migrations, demo borough on
 // first run), then serve. Problems a person can fix are printed as one line.
+import http from 'node:http';
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -9,6 +10,7 @@ import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/ser
 import type { DB } from '../src/lib/server/db/schema';
 import { decodePicturePassword, pictureName } from '../src/lib/pictures';
 import { DEMO_PASSWORD, demoSignIns, seedDemo } from '../src/lib/server/demo';
+import { securityHeaders } from '../src/lib/server/security-headers';
 import { BUILD_MARKER, buildIfStale } from './build-if-stale';
 
 function fail(message: string): never {
@@ -22,6 +24,31 @@ function portIsFree(host: string, port: number): Promise<boolean> {
 		probe.once('error', () => resolve(false));
 		probe.listen({ host, port }, () => probe.close(() => resolve(true)));
 	});
+}
+
+/**
+ * adapter-node serves static files, and SvelteKit refuses a cross-site form post, before
+ * hooks.server.ts runs, so neither would carry the security headers. Its build/index.js
+ * makes its one HTTP server as it is imported; every server made meanwhile sets them on
+ * each response first (values a response sets itself, the hooks' included, win). Wrapping
+ * build/handler.js in a server of our own instead would mean copying adapter-node's
+ * graceful shutdown, which closes the database cleanly.
+ */
+async function importWithSecurityHeaders(entry: string): Promise<void> {
+	const createServer = http.createServer;
+	const headers = Object.entries(securityHeaders());
+	http.createServer = ((...args: Parameters<typeof createServer>) => {
+		const server = createServer(...args);
+		server.prependListener('request', (_request, response: http.ServerResponse) => {
+			for (const [name, value] of headers) response.setHeader(name, value);
+		});
+		return server;
+	}) as typeof createServer;
+	try {
+		await import(entry);
+	} finally {
+		http.createServer = createServer;
+	}
 }
 
 interface DemoPupil {
@@ -140,7 +167,7 @@ async function main() {
 	// Open live-lesson streams should not hold up Ctrl-C for adapter-node's default 30 s.
 	process.env.SHUTDOWN_TIMEOUT ||= '3';
 
-	await import(pathToFileURL(path.resolve(BUILD_MARKER)).href);
+	await importWithSecurityHeaders(pathToFileURL(path.resolve(BUILD_MARKER)).href);
 
 	printWelcome(process.env.ORIGIN, config.databasePath, prepared, config.demo);
 	console.log('\nPress Ctrl-C to stop.');

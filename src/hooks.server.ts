@@ -6,6 +6,7 @@ import { prepareBoroughTotals } from '$lib/server/borough-totals';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
 import { getLibrary } from '$lib/server/lessons';
 import { scheduleHelpTextRemoval } from '$lib/server/safeguarding';
+import { securityHeaders } from '$lib/server/security-headers';
 import { proxyStartWarning } from '$lib/server/auth/client-address';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
@@ -28,20 +29,16 @@ export const init: ServerInit = async () => {
 	});
 };
 
-const securityHeaders: Handle = async ({ event, resolve }) => {
+const addSecurityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
 	const headers = response.headers;
-	headers.set('X-Content-Type-Options', 'nosniff');
-	// same-origin, not no-referrer: with no-referrer browsers send `Origin: null` on plain
-	// form posts, which Kit's CSRF check (rightly) refuses. Nothing leaks to other sites.
-	headers.set('Referrer-Policy', 'same-origin');
-	headers.set('X-Frame-Options', 'DENY');
-	headers.set('Cross-Origin-Opener-Policy', 'same-origin');
-	headers.set('Cross-Origin-Resource-Policy', 'same-origin');
-	headers.set(
-		'Permissions-Policy',
-		'geolocation=(), camera=(), microphone=(), payment=(), usb=(), interest-cohort=(), browsing-topics=()'
-	);
+	for (const [name, value] of Object.entries(securityHeaders())) headers.set(name, value);
+	// Classroom devices are shared: a page with pupils' names must not be kept for the next
+	// child to find in the back button or the cache. Streams keep their own no-store value.
+	const signedIn = event.locals.staff || event.locals.pupil;
+	if (signedIn && !/\bno-store\b/i.test(headers.get('Cache-Control') ?? '')) {
+		headers.set('Cache-Control', 'no-store');
+	}
 	return response;
 };
 
@@ -70,7 +67,7 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(securityHeaders, authenticate);
+export const handle = sequence(addSecurityHeaders, authenticate);
 
 // Never show a stack trace to a teacher or a child: log it, answer plainly.
 export const handleError: HandleServerError = ({ error, status, message }) => {

@@ -1,6 +1,6 @@
 import { expect, test } from '@playwright/test';
 import { expectAccessible, waitForHydration } from './helpers';
-import { DEMO, signInAs } from './staff-auth';
+import { DEMO, DEMO_PASSWORD, signInAs } from './staff-auth';
 
 test('a teacher signs in, sees their classes and signs out', async ({ page }) => {
 	await page.goto('/sign-in');
@@ -13,6 +13,26 @@ test('a teacher signs in, sees their classes and signs out', async ({ page }) =>
 	await expect(page).toHaveURL(/\/sign-in/);
 	await page.goto('/account');
 	await expect(page).toHaveURL(/\/sign-in\?next=%2Faccount/);
+});
+
+test('a sign-in link whose next page is not safe to follow leads home, never to an error', async ({
+	page
+}) => {
+	const unsafe = ['/%E3%80%82evil', '%2F%2Fevil.example', '/%5Cevil.example', '/%E3%80'];
+	for (const next of unsafe) {
+		expect((await page.request.get(`/sign-in?next=${next}`)).status(), next).toBe(200);
+	}
+	await page.goto('/sign-in?next=/%E3%80%82evil');
+	await waitForHydration(page);
+	await page.getByLabel('Email address').fill(DEMO.teacher);
+	await page.getByLabel('Password').fill(DEMO_PASSWORD);
+	await page.getByRole('button', { name: 'Sign in' }).click();
+	await expect(page).toHaveURL(/\/classes$/);
+	for (const next of unsafe) {
+		const response = await page.request.get(`/sign-in?next=${next}`, { maxRedirects: 0 });
+		expect(response.status(), next).toBe(303);
+		expect(response.headers()['location'], next).toBe('/classes');
+	}
 });
 
 test('a wrong password gets a plain message and keeps the email typed', async ({ page }) => {

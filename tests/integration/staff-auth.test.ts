@@ -237,6 +237,19 @@ describe('staff sign-in', () => {
 		const result = await signIn({ email: user.email, password: PASSWORD, ip: null });
 		expect(result.ok).toBe(false);
 	});
+
+	it('gives a turned-off account the wrong-password answer, so nobody learns the password was right', async () => {
+		const coordinator = await staffWithPassword('coordinator');
+		const user = await staffWithPassword();
+		const control = await staffWithPassword();
+		await setDisabled(user.id, true, coordinator);
+		const wrong = await signIn({ email: control.email, password: 'nope nope nope', ip: null });
+		const right = await signIn({ email: user.email, password: PASSWORD, ip: null });
+		const guess = await signIn({ email: user.email, password: 'nope nope nope', ip: null });
+		expect(wrong.ok).toBe(false);
+		expect(right).toEqual(wrong);
+		expect(guess).toEqual(wrong);
+	});
 });
 
 describe('passwords', () => {

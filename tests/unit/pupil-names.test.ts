@@ -65,6 +65,16 @@ describe('normaliseName', () => {
 		expect(decomposed.ok && decomposed.firstName.length).toBe(5);
 	});
 
+	it('turns full-width and other look-alike letters into ordinary ones (NFKC)', () => {
+		expect(name(normaliseName('Ａｌｉ Ｋ'))).toBe('Ali K.');
+		expect(name(normaliseName('ａｌｉ ｋｈａｎ'))).toBe('Ali K.');
+		expect(name(normaliseName('So\ufb01a Khan'))).toBe('Sofia K.');
+		const wide = normaliseName('Ａｌｉ Ｋ');
+		expect(wide.ok && nameKey(wide)).toBe(nameKey({ firstName: 'Ali', lastInitial: 'K' }));
+		expect(message(normaliseName('＝HYPERLINK("x") K'))).toMatch(/spreadsheet formula/);
+		expect(message(normaliseName('ａｍｉｒａ＠school.org'))).toMatch(/email address/);
+	});
+
 	it('strips invisible characters that would make two names look alike', () => {
 		expect(name(normaliseName('Am\u200bira\u200d K\u2066han\u2069'))).toBe('Amira K.');
 		expect(name(normaliseName('\ufeffLeo\u0007 Smith'))).toBe('Leo S.');

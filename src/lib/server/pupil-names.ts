@@ -58,8 +58,11 @@ export function displayName(name: PupilName): string {
 
 /** Trims, collapses spaces and normalises; a name a teacher would recognise as the same. */
 function clean(raw: string): string {
+	// NFKC, not NFC: full-width "Ａｌｉ" and ligatures such as "ﬁ" become the plain letters
+	// they look like, so a look-alike cannot pass as a second pupil of the same name, and a
+	// full-width "＝" or "＠" is caught as a formula or an email address.
 	return raw
-		.normalize('NFC')
+		.normalize('NFKC')
 		.replace(INVISIBLE_FORMAT, '')
 		.replace(/\s+/gu, ' ') // tabs and newlines too, before other controls go
 		.replace(CONTROL, '')

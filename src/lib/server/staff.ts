@@ -96,13 +96,8 @@ export async function signIn(input: {
 				ip: input.ip
 			});
 		}
-		if (user?.disabled_at && valid) {
-			return {
-				ok: false,
-				message:
-					'This account has been turned off. Ask your school lead or the council coordinator.'
-			};
-		}
+		// A turned-off account gets the wrong-password answer even for the right password:
+		// saying "turned off" only then would confirm the password to whoever is guessing.
 		return { ok: false, message: WRONG };
 	}
 
