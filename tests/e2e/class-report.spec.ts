@@ -105,6 +105,12 @@ test('the class report shows catch-up first, a grid of marks and words that fits
 	await expect(sessions.first().getByRole('table')).toBeVisible();
 	await expect(sessions.first().getByRole('columnheader', { name: 'Question' })).toBeVisible();
 	await expectAccessible(page);
+
+	// Printed, every session unfolds.
+	await sessions.first().locator('summary').click();
+	await expect(questions.locator('details[open]')).toHaveCount(0);
+	await page.evaluate(() => window.dispatchEvent(new Event('beforeprint')));
+	await expect(questions.locator('details:not([open])')).toHaveCount(0);
 });
 
 test('a teacher of another school gets nothing for the Willow report or its CSV', async ({
