@@ -113,21 +113,35 @@ export function canSeeSchoolAggregates(user: StaffPrincipal, schoolId: number): 
 }
 
 /**
- * A school's requests for help: its Designated Safeguarding Lead and deputies; while the
- * school has none, its school leads (so no request is left unread). Never a teacher
- * without the role, another school, or the coordinator. Returns the school, or null.
+ * Who reads a school's requests for help now: its Designated Safeguarding Lead and
+ * deputies (accounts that are on); while it has none, its school leads, so that no
+ * request is ever left with nobody to read it. Never a teacher without the role, another
+ * school, or the coordinator. The one statement of this rule: access, routing, alerts and
+ * banners all ask here.
  */
+export async function helpReadersOf(schoolId: number) {
+	const people = (kind: 'safeguarding' | 'lead') => {
+		let query = getDb()
+			.selectFrom('staff_users')
+			.select(['id', 'email', 'display_name', 'safeguarding_role'])
+			.where('school_id', '=', schoolId)
+			.where('disabled_at', 'is', null);
+		query =
+			kind === 'safeguarding'
+				? query.where('safeguarding_role', 'is not', null)
+				: query.where('role', '=', 'lead');
+		return query.orderBy('id').execute();
+	};
+	const leads = await people('safeguarding');
+	if (leads.length > 0) return { routedTo: 'dsl' as const, people: leads };
+	return { routedTo: 'lead' as const, people: await people('lead') };
+}
+
+/** The school whose requests for help this person reads, or null. */
 export async function helpRequestSchool(user: StaffPrincipal): Promise<number | null> {
 	if (user.schoolId === null || user.role === 'coordinator') return null;
-	const holders = await getDb()
-		.selectFrom('staff_users')
-		.select('id')
-		.where('school_id', '=', user.schoolId)
-		.where('safeguarding_role', 'is not', null)
-		.where('disabled_at', 'is', null)
-		.execute();
-	if (holders.some((h) => h.id === user.id)) return user.schoolId;
-	return holders.length === 0 && user.role === 'lead' ? user.schoolId : null;
+	const readers = await helpReadersOf(user.schoolId);
+	return readers.people.some((p) => p.id === user.id) ? user.schoolId : null;
 }
 
 /** The school whose requests this person reads, or a 404 for anyone else. */

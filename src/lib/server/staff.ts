@@ -2,7 +2,7 @@
 // links are shown to copy), password changes, roles and disabling.
 import { recordAudit, staffActor } from './audit';
 import { getDb, nowIso } from './db';
-import type { Role, SafeguardingRole } from './db/schema';
+import type { Role, SafeguardingRole, StaffUser, StaffUserUpdate } from './db/schema';
 import { hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
 import {
@@ -494,7 +494,7 @@ export interface StaffSummary {
 async function schoolAndRole(id: number) {
 	return getDb()
 		.selectFrom('staff_users')
-		.select(['school_id', 'role'])
+		.select(['school_id', 'role', 'safeguarding_role'])
 		.where('id', '=', id)
 		.executeTakeFirst();
 }
@@ -584,63 +584,62 @@ export async function setDisabled(
 }
 
 /** Between lead and teacher, within the person's own school. */
-export async function changeRole(
+export function changeRole(
 	targetId: number,
 	role: 'lead' | 'teacher',
 	by: StaffPrincipal
 ): Promise<boolean> {
-	const target = await schoolAndRole(targetId);
-	if (!target || target.role === 'coordinator' || target.school_id === null) return false;
-	if (target.role === role) return true;
-	await getDb()
-		.transaction()
-		.execute(async (trx) => {
-			await trx.updateTable('staff_users').set({ role }).where('id', '=', targetId).execute();
-			await recordAudit(
-				{
-					actor: staffActor(by),
-					action: 'staff.role_changed',
-					schoolId: target.school_id,
-					target: { type: 'staff', id: targetId },
-					detail: { from: target.role, to: role }
-				},
-				trx
-			);
-		});
-	return true;
+	return changeSchoolStaff(targetId, 'role', role, 'staff.role_changed', by);
 }
 
 /**
  * Makes a member of a school's staff its Designated Safeguarding Lead, a deputy, or
  * neither (null). They then read the school's requests for help (access.ts). Audited.
  */
-export async function setSafeguardingRole(
+export function setSafeguardingRole(
 	targetId: number,
 	role: SafeguardingRole | null,
 	by: StaffPrincipal
 ): Promise<boolean> {
-	const target = await getDb()
-		.selectFrom('staff_users')
-		.select(['school_id', 'role', 'safeguarding_role'])
-		.where('id', '=', targetId)
-		.executeTakeFirst();
+	return changeSchoolStaff(
+		targetId,
+		'safeguarding_role',
+		role,
+		'staff.safeguarding_role_changed',
+		by
+	);
+}
+
+/**
+ * Changes one of a school staff member's roles (never the council team's), with the
+ * before and after in the audit log. False when there is no such school staff member.
+ */
+async function changeSchoolStaff<K extends 'role' | 'safeguarding_role'>(
+	targetId: number,
+	field: K,
+	value: StaffUser[K],
+	action: string,
+	by: StaffPrincipal
+): Promise<boolean> {
+	const target = await schoolAndRole(targetId);
 	if (!target || target.role === 'coordinator' || target.school_id === null) return false;
-	if (target.safeguarding_role === role) return true;
+	const from = target[field];
+	if (from === value) return true;
 	await getDb()
 		.transaction()
 		.execute(async (trx) => {
 			await trx
 				.updateTable('staff_users')
-				.set({ safeguarding_role: role })
+				.set({ [field]: value } as StaffUserUpdate)
 				.where('id', '=', targetId)
 				.execute();
 			await recordAudit(
 				{
 					actor: staffActor(by),
-					action: 'staff.safeguarding_role_changed',
+					action,
 					schoolId: target.school_id,
 					target: { type: 'staff', id: targetId },
-					detail: { from: target.safeguarding_role, to: role }
+					detail: { from, to: value }
 				},
 				trx
 			);

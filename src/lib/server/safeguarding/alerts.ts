@@ -4,8 +4,8 @@
 // SMTP_URL, alerts are the banner in the app only.
 import nodemailer, { type Transporter } from 'nodemailer';
 import { readHelpConfig, type HelpConfig } from '../config';
+import { helpReadersOf } from '../access';
 import { getDb } from '../db';
-import { helpReadersOf } from './requests';
 
 let transport: { url: string; transporter: Transporter } | undefined;
 

@@ -1,10 +1,10 @@
 // What every staff page says about requests for help: to the school's readers, that one
 // is waiting (and whether it is overdue); to a school lead who is not a reader, only that
 // one has waited too long, and whether the school has no safeguarding lead. Never detail.
-import { helpRequestSchool } from '../access';
+import { helpReadersOf } from '../access';
 import type { StaffPrincipal } from '../auth/session';
 import { readHelpConfig } from '../config';
-import { safeguardingLeadsOf, unacknowledgedHelp } from './requests';
+import { unacknowledgedHelp } from './requests';
 
 export interface StaffHelpBanner {
 	/** For a reader: requests waiting for acknowledgement. */
@@ -26,18 +26,18 @@ export async function staffHelpBanner(
 	now = new Date()
 ): Promise<StaffHelpBanner | null> {
 	if (user.schoolId === null || user.role === 'coordinator') return null;
-	const readsFor = await helpRequestSchool(user);
+	// One read of who reads the school's requests answers both "is this person one?" and
+	// "has the school a safeguarding lead?".
+	const readers = await helpReadersOf(user.schoolId);
+	const reader = readers.people.some((p) => p.id === user.id);
 	const isLead = user.role === 'lead';
-	if (readsFor === null && !isLead) return null;
-	const [help, holders] = await Promise.all([
-		unacknowledgedHelp(user.schoolId, now),
-		isLead ? safeguardingLeadsOf(user.schoolId) : Promise.resolve([])
-	]);
+	if (!reader && !isLead) return null;
+	const help = await unacknowledgedHelp(user.schoolId, now);
 	const banner: StaffHelpBanner = {
-		reader: readsFor !== null,
-		waiting: readsFor !== null ? help.waiting : 0,
+		reader,
+		waiting: reader ? help.waiting : 0,
 		overdue: help.overdue,
-		noSafeguardingLead: isLead && holders.length === 0,
+		noSafeguardingLead: isLead && readers.routedTo === 'lead',
 		ackSchoolHours: readHelpConfig().ackSchoolHours
 	};
 	return banner;

@@ -7,6 +7,7 @@ export {
 	HELP_TOPICS,
 	HELP_URGENCY
 } from '../../help-request';
+export { helpReadersOf } from '../access';
 export { alertHelpReaders } from './alerts';
 export { askForHelp, helpInputFromForm } from './ask';
 export {
@@ -26,11 +27,9 @@ export {
 	NOTE_KINDS,
 	acknowledgeHelpRequest,
 	addHelpNote,
-	helpReadersOf,
 	isOverdue,
 	listHelpRequests,
 	removeDueHelpText,
-	safeguardingLeadsOf,
 	submitHelpRequest,
 	unacknowledgedHelp,
 	viewHelpRequest,

@@ -10,6 +10,7 @@ import {
 	HELP_TOPICS,
 	HELP_URGENCY
 } from '../../help-request';
+import { helpReadersOf } from '../access';
 import { recordAudit, staffActor } from '../audit';
 import type { PupilPrincipal, StaffPrincipal } from '../auth/session';
 import { readHelpConfig, type HelpConfig } from '../config';
@@ -56,36 +57,6 @@ export type SubmitResult =
 			schoolId: number;
 	  }
 	| Refusal;
-
-/** Staff who hold a safeguarding role at a school and can sign in. */
-export async function safeguardingLeadsOf(schoolId: number) {
-	return getDb()
-		.selectFrom('staff_users')
-		.select(['id', 'email', 'display_name', 'safeguarding_role'])
-		.where('school_id', '=', schoolId)
-		.where('safeguarding_role', 'is not', null)
-		.where('disabled_at', 'is', null)
-		.orderBy('id')
-		.execute();
-}
-
-/**
- * Who reads a school's requests now: its DSL and deputies; while it has none, its school
- * leads, so that no request is ever left with nobody to read it.
- */
-export async function helpReadersOf(schoolId: number) {
-	const leads = await safeguardingLeadsOf(schoolId);
-	if (leads.length > 0) return { routedTo: 'dsl' as const, people: leads };
-	const schoolLeads = await getDb()
-		.selectFrom('staff_users')
-		.select(['id', 'email', 'display_name', 'safeguarding_role'])
-		.where('school_id', '=', schoolId)
-		.where('role', '=', 'lead')
-		.where('disabled_at', 'is', null)
-		.orderBy('id')
-		.execute();
-	return { routedTo: 'lead' as const, people: schoolLeads };
-}
 
 /** Stores a pupil's request once (by its client id) and writes who sent it to the audit log. */
 export async function submitHelpRequest(
