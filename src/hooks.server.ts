@@ -5,6 +5,7 @@ import { sequence } from '@sveltejs/kit/hooks';
 import { prepareBoroughTotals } from '$lib/server/borough-totals';
 import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
 import { getLibrary } from '$lib/server/lessons';
+import { settleRevisions } from '$lib/server/lesson-revisions';
 import { scheduleHelpTextRemoval } from '$lib/server/safeguarding';
 import { securityHeaders } from '$lib/server/security-headers';
 import { proxyStartWarning } from '$lib/server/auth/client-address';
@@ -13,6 +14,8 @@ import { validatePupilSession, validateStaffSession } from '$lib/server/auth/ses
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(getHandle().db);
+	// Before any report: the lessons as they are now become revisions of their own.
+	await settleRevisions(getLibrary().lessons);
 	const proxyWarning = proxyStartWarning();
 	if (proxyWarning) console.warn(proxyWarning);
 	// Built now, in the background, rather than on a coordinator's first visit.

@@ -116,3 +116,54 @@ describe('startCatchUp', () => {
 		);
 	});
 });
+
+describe('a teacher-led lesson (delivery: teacher-led)', () => {
+	const led = getLibrary().getLesson('people-we-meet-online')!;
+
+	it('is in the programme', () => {
+		expect(led.delivery).toBe('teacher-led');
+	});
+
+	it('never starts at the pupils’ own pace', async () => {
+		const { classId, teacher } = await ctx.newTeacherClass();
+		await expect(
+			startClassSession(teacher, classId, {
+				lessonId: led.id,
+				mode: 'self',
+				openUntil: '2026-12-31'
+			})
+		).rejects.toThrow('This lesson is taught live, with you in the room');
+	});
+
+	it('catches up in a live session for just the pupils who missed it', async () => {
+		const { classId, teacher } = await ctx.newTeacherClass();
+		const pupils: number[] = [];
+		for (const firstName of ['Ada', 'Bo', 'Cy'])
+			pupils.push(await ctx.newPupil({ classId, firstName }));
+		const id = await startClassSession(teacher, classId, {
+			lessonId: led.id,
+			mode: 'live',
+			openUntil: ''
+		});
+		const session = (await getSession(id))!;
+		await joinSession(session, pupils[0]);
+		await recordStep(session, led, pupils[0], led.steps.length - 1);
+		for (const q of led.questions.filter((x) => x.scored))
+			await submitAnswer({
+				pupil: { id: pupils[0], classId },
+				sessionId: id,
+				clientId: `led-${q.id}`,
+				questionId: q.id,
+				phase: 'main',
+				selected: q.options.flatMap((o, i) => (o.correct ? [i] : []))
+			});
+		await endSession(session, teacher);
+
+		const catchUp = (await getSession(await startCatchUp(teacher, classId, led.id, NOW)))!;
+		expect(catchUp.mode).toBe('live');
+		expect(catchUp.closesAt).toBeNull();
+		expect(await audienceOf(catchUp.id)).toEqual([pupils[1], pupils[2]]);
+		// Pressed twice, the same live catch-up; a live lesson on, no second one.
+		expect(await startCatchUp(teacher, classId, led.id, NOW)).toBe(catchUp.id);
+	});
+});

@@ -535,7 +535,7 @@ function addTally(into: Tally, from: Tally, sign: 1 | -1): void {
 	into.gainPairs += sign * from.gainPairs;
 	into.before += sign * from.before;
 	into.after += sign * from.after;
-	for (const [lessonId, right] of from.correct) bump(into.correct, lessonId, sign * right);
+	for (const [key, right] of from.correct) bump(into.correct, key, sign * right);
 }
 
 function addDistinct(into: Tally, from: Distinct, sign: 1 | -1): void {

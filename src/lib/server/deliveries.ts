@@ -2,6 +2,7 @@
 // until a date. The live state (step, reveal) is pushed to devices through live.ts.
 import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
+import { recordRevisions } from './lesson-revisions';
 import { getDb, nowIso } from './db';
 import type { ClassSession, SessionMode, SessionStatus } from './db/schema';
 import { getLesson, type Lesson } from './lessons';
@@ -183,6 +184,10 @@ export async function startSession(
 	const lesson = getLesson(input.lessonId);
 	if (!lesson)
 		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
+	if (input.mode === 'self' && lesson.delivery === 'teacher-led')
+		throw new SessionRefused(
+			'This lesson is taught live, with you in the room: start it live, not at their own pace.'
+		);
 	let closesAt: string | null = null;
 	if (input.mode === 'self') {
 		if (
@@ -197,6 +202,8 @@ export async function startSession(
 			throw new SessionRefused('Choose a day from today onwards.');
 	}
 	const pupilIds = [...new Set(input.pupilIds ?? [])];
+	// The revision this session runs is kept before the session names it.
+	await recordRevisions([lesson]);
 	return getDb()
 		.transaction()
 		.execute(async (trx) => {

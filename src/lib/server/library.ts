@@ -15,6 +15,8 @@ export interface LessonCard {
 	questions: number;
 	needsReview: boolean;
 	staleFacts: string[];
+	/** `delivery: teacher-led`: taught live only, never self-paced. */
+	liveOnly: boolean;
 }
 
 export function lessonCard(lesson: Lesson): LessonCard {
@@ -29,7 +31,8 @@ export function lessonCard(lesson: Lesson): LessonCard {
 		steps: lesson.steps.length,
 		questions: lesson.questions.length,
 		needsReview: lesson.needsReview,
-		staleFacts: lesson.facts.filter((f) => f.stale).map((f) => f.name)
+		staleFacts: lesson.facts.filter((f) => f.stale).map((f) => f.name),
+		liveOnly: lesson.delivery === 'teacher-led'
 	};
 }
 

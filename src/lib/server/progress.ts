@@ -348,7 +348,8 @@ export async function lessonsCompletion(
 			};
 			ofLesson.set(pupilId, {
 				state: completionState(f, opened.has(`${lesson.id}\n${pupilId}`)),
-				score: scored && f.answered ? f.correct / scored : null
+				// Out of the scored questions of the revision the pupil's answers count against.
+				score: f.scored && f.answered ? f.correct / f.scored : null
 			});
 		}
 	}

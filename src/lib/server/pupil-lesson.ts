@@ -2,6 +2,7 @@
 // self-paced lesson, their summary, their home list and their certificate. Routes stay
 // thin; only the pupil projections of lessons/pupil.ts ever leave this module.
 import { z } from 'zod';
+import { lessonOfSession } from './lesson-revisions';
 import type { PupilPrincipal } from './auth/session';
 import { answersOfPupil, submitAnswer, type AnswerResult } from './answers';
 import { getDb } from './db';
@@ -225,7 +226,8 @@ export async function pupilSummary(
 	pupil: Pupil,
 	session: SessionInfo
 ): Promise<PupilSummary | undefined> {
-	const lesson = getLesson(session.lessonId);
+	// As it ran: a lesson revised since keeps this session's questions.
+	const lesson = await lessonOfSession(session);
 	if (!lesson) return undefined;
 	const progress = await getProgress(session.id, pupil.id);
 	const open = session.status !== 'ended';

@@ -17,6 +17,7 @@ import {
 	type Gain
 } from './disclosure';
 import type { Lesson } from './lessons';
+import { revisionsOfLessons } from './lesson-revisions';
 
 export interface ReportFilter {
 	academicYear?: string;
@@ -191,6 +192,8 @@ function bitCount(n: number): number {
 export interface AnswerFact {
 	pupilId: number;
 	lessonId: string;
+	/** Scored questions in the revision the pupil's answers count against. */
+	scored: number;
 	answered: number;
 	correct: number;
 	gainPairs: number;
@@ -202,8 +205,9 @@ export interface AnswerFact {
  * Each pupil's answers to each lesson's scored questions, one row per pupil and lesson, in
  * one pass over an index (migration 005): which questions they answered before and after
  * the lesson and which of those were right, as sets of one bit per question. A pupil
- * answers a question once per phase, so each sum is a set. The lessons as they are now
- * decide which questions count (a question removed from the file counts for nothing). Main
+ * answers a question once per phase, so each sum is a set. The revision of the lesson that
+ * the pupil's first session of it ran decides which questions count (lesson-revisions.ts), so
+ * revising a lesson leaves earlier figures as they were. Main
  * answers count only in `sessionIds` when given; a knowledge-check answer pairs with a
  * main answer wherever it was given, as before.
  */
@@ -212,7 +216,16 @@ export async function answerFacts(
 	pupilIds: ReturnType<typeof scopedPupilIds> | readonly number[] | undefined,
 	sessionIds: ReturnType<typeof scopedSessions> | undefined
 ): Promise<AnswerFact[]> {
-	const scored = new Map(lessons.map((l) => [l.id, l.questions.filter((q) => q.scored)]));
+	// Bits stand for every scored question any revision of the lesson had; each pupil's
+	// answers then count against the revision of the first session they answered in.
+	const { sessionHash, byHash } = await revisionsOfLessons(lessons);
+	const scored = new Map(lessons.map((l) => [l.id, scoredAcrossRevisions(l, byHash.values())]));
+	const revisionOf = (lesson: Lesson, firstSession: number): Lesson => {
+		const hash = sessionHash.get(firstSession);
+		const revision = hash === undefined ? undefined : byHash.get(hash);
+		return revision && revision.id === lesson.id ? revision : lesson;
+	};
+	const byId = new Map(lessons.map((l) => [l.id, l]));
 	const passes = Math.max(0, ...[...scored.values()].map((qs) => Math.ceil(qs.length / MASK_BITS)));
 	const facts = new Map<string, AnswerFact>();
 	for (let pass = 0; pass < passes; pass++) {
@@ -223,17 +236,28 @@ export async function answerFacts(
 				chunk: qs.slice(pass * MASK_BITS, (pass + 1) * MASK_BITS)
 			}))
 			.filter((c) => c.chunk.length > 0);
-		const checkMask = new Map(
-			chunks.map((c) => [
-				c.lessonId,
-				c.chunk.reduce((mask, q, i) => (q.check ? mask | (2 ** i) : mask), 0)
-			])
-		);
+		// This pass's bits that a revision scores, and those it asks in the knowledge check.
+		const masks = new Map<Lesson, { scored: number; check: number }>();
+		const masksOf = (revision: Lesson, lessonId: string) => {
+			let found = masks.get(revision);
+			if (!found) {
+				const chunk = chunks.find((c) => c.lessonId === lessonId)?.chunk ?? [];
+				const own = new Map(revision.questions.filter((q) => q.scored).map((q) => [q.id, q]));
+				found = { scored: 0, check: 0 };
+				chunk.forEach((id, i) => {
+					const q = own.get(id);
+					if (q) found!.scored |= 2 ** i;
+					if (q?.check) found!.check |= 2 ** i;
+				});
+				masks.set(revision, found);
+			}
+			return found;
+		};
 		const bit = sql<number>`case ${sql.ref('x.lesson_id')} ${sql.join(
 			chunks.map(
 				(c) =>
 					sql`when ${c.lessonId} then case ${sql.ref('x.question_id')} ${sql.join(
-						c.chunk.map((q, i) => sql`when ${q.id} then ${sql.lit(2 ** i)}`),
+						c.chunk.map((id, i) => sql`when ${id} then ${sql.lit(2 ** i)}`),
 						sql` `
 					)} else 0 end`
 			),
@@ -263,7 +287,12 @@ export async function answerFacts(
 					.end();
 				// bigint: 52 bits overflow PostgreSQL's 32-bit integer arithmetic.
 				const sets = sql<number>`cast(${bit} as bigint) * ${set} * ${right}`;
-				return ['x.lesson_id', 'x.pupil_id', eb.fn.sum<number>(sets).as('sets')];
+				return [
+					'x.lesson_id',
+					'x.pupil_id',
+					eb.fn.sum<number>(sets).as('sets'),
+					eb.fn.min<number>('x.session_id').as('first_session')
+				];
 			})
 			.where(
 				'x.lesson_id',
@@ -275,11 +304,14 @@ export async function answerFacts(
 		if (pupilIds) query = query.where('x.pupil_id', 'in', pupilIds);
 		for (const row of await query.execute()) {
 			const sets = Number(row.sets ?? 0);
-			const main = sets % SET;
-			const mainRight = Math.floor(sets / SET) % SET;
+			const lesson = byId.get(row.lesson_id)!;
+			const revision = revisionOf(lesson, Number(row.first_session));
+			const mask = masksOf(revision, row.lesson_id);
+			const main = (sets % SET) & mask.scored;
+			const mainRight = (Math.floor(sets / SET) % SET) & mask.scored;
 			const pre = Math.floor(sets / SET ** 2) % SET;
 			const preRight = Math.floor(sets / SET ** 3) % SET;
-			const paired = pre & main & (checkMask.get(row.lesson_id) ?? 0);
+			const paired = pre & main & mask.check;
 			if (main === 0 && paired === 0) continue;
 			const key = `${row.lesson_id}\n${row.pupil_id}`;
 			let fact = facts.get(key);
@@ -287,6 +319,7 @@ export async function answerFacts(
 				fact = {
 					pupilId: row.pupil_id,
 					lessonId: row.lesson_id,
+					scored: revision.questions.filter((q) => q.scored).length,
 					answered: 0,
 					correct: 0,
 					gainPairs: 0,
@@ -303,6 +336,25 @@ export async function answerFacts(
 		}
 	}
 	return [...facts.values()];
+}
+
+/**
+ * The ids of every question the lesson scores now or scored in a revision that sessions ran:
+ * today's in their order, then those only older revisions had.
+ */
+function scoredAcrossRevisions(lesson: Lesson, revisions: Iterable<Lesson>): string[] {
+	const ids = lesson.questions.filter((q) => q.scored).map((q) => q.id);
+	const seen = new Set(ids);
+	for (const revision of revisions) {
+		if (revision.id !== lesson.id) continue;
+		for (const q of revision.questions) {
+			if (q.scored && !seen.has(q.id)) {
+				seen.add(q.id);
+				ids.push(q.id);
+			}
+		}
+	}
+	return ids;
 }
 
 /** A pupil's rows, as `buildPairs` reads them. */
@@ -375,6 +427,7 @@ export function buildPairs(
 	for (const x of rows.answers) {
 		const fact = pair(x.pupilId, x.lessonId);
 		if (!fact) continue;
+		fact.scored = x.scored;
 		fact.answered += x.answered;
 		fact.correct += x.correct;
 		fact.gainPairs += x.gainPairs;
@@ -601,7 +654,10 @@ export interface Tally {
 	before: number;
 	after: number;
 	gainPupils: number;
-	/** Right main answers of scored pairs, by lesson: a pair's score is right ÷ the lesson's scored questions. */
+	/**
+	 * Right main answers of scored pairs, by lesson and the number of scored questions of the
+	 * revision they count against (`lesson\nscored`): a pair's score is right ÷ that number.
+	 */
 	correct: Map<string, number>;
 }
 
@@ -634,6 +690,8 @@ export interface Contribution {
 	completed: boolean;
 	scored: boolean;
 	correct: number;
+	/** Scored questions in the pair's revision: what `correct` is out of. */
+	outOf: number;
 	gain: boolean;
 	gainPairs: number;
 	before: number;
@@ -653,6 +711,7 @@ export function contribution(f: PupilLessonFact): Contribution {
 		completed: isCompleted(f),
 		scored,
 		correct: scored ? f.correct : 0,
+		outOf: f.scored,
 		gain,
 		gainPairs: gain ? f.gainPairs : 0,
 		before: gain ? f.gainBefore : 0,
@@ -668,9 +727,10 @@ export function addSums(t: Tally, lessonId: string, c: Contribution, sign = 1): 
 	if (c.completed) t.completed += sign;
 	if (c.scored) {
 		t.scoreCount += sign;
-		const right = (t.correct.get(lessonId) ?? 0) + sign * c.correct;
-		if (right === 0) t.correct.delete(lessonId);
-		else t.correct.set(lessonId, right);
+		const key = `${lessonId}\n${c.outOf}`;
+		const right = (t.correct.get(key) ?? 0) + sign * c.correct;
+		if (right === 0) t.correct.delete(key);
+		else t.correct.set(key, right);
 	}
 	t.gainPairs += sign * c.gainPairs;
 	t.before += sign * c.before;
@@ -678,8 +738,9 @@ export function addSums(t: Tally, lessonId: string, c: Contribution, sign = 1): 
 }
 
 /**
- * The figures of a tally. Scores are summed lesson by lesson in `lessons`' order, from
- * whole numbers, so every way of tallying the same pairs gives the very same figure.
+ * The figures of a tally. Scores are summed lesson by lesson in `lessons`' order (and within
+ * a lesson, revision sizes in ascending order), from whole numbers, so every way of tallying
+ * the same pairs gives the very same figure.
  */
 export function figuresOf(
 	t: Tally,
@@ -687,12 +748,20 @@ export function figuresOf(
 	sessionsDelivered: number,
 	lessons: Iterable<Lesson>
 ): Figures {
+	const byLesson = new Map<string, [number, number][]>();
+	for (const [key, right] of t.correct) {
+		const cut = key.lastIndexOf('\n');
+		const lessonId = key.slice(0, cut);
+		const list = byLesson.get(lessonId) ?? [];
+		list.push([Number(key.slice(cut + 1)), right]);
+		byLesson.set(lessonId, list);
+	}
 	let scoreSum = 0;
 	for (const l of lessons) {
-		const right = t.correct.get(l.id);
-		if (right === undefined) continue;
-		const scored = l.questions.filter((q) => q.scored).length;
-		if (scored > 0) scoreSum += right / scored;
+		const sums = byLesson.get(l.id);
+		if (!sums) continue;
+		for (const [outOf, right] of sums.sort((a, b) => a[0] - b[0]))
+			if (outOf > 0) scoreSum += right / outOf;
 	}
 	return {
 		pupils: roll,

@@ -13,6 +13,7 @@ import {
 	type Gain
 } from './disclosure';
 import { getLibrary, type Lesson } from './lessons';
+import { revisionsByHash } from './lesson-revisions';
 import { attendanceCounts, lessonsCompletion, type CompletionState } from './progress';
 import {
 	figures,
@@ -88,7 +89,7 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 			.execute(),
 		db
 			.selectFrom('class_sessions')
-			.select(['id', 'lesson_id', 'audience', 'created_at'])
+			.select(['id', 'lesson_id', 'lesson_hash', 'audience', 'created_at'])
 			.where('class_id', '=', classId)
 			.orderBy('created_at')
 			.orderBy('id')
@@ -103,7 +104,7 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 	const ofSessions = <T>(read: () => Promise<T[]>) =>
 		sessionIds.length ? read() : Promise.resolve<T[]>([]);
 
-	const [completions, counts, someAudience, answerGroups] = await Promise.all([
+	const [completions, counts, someAudience, answerGroups, revisions] = await Promise.all([
 		lessonsCompletion(ids, lessons),
 		attendanceCounts(sessionIds),
 		ofSessions(() =>
@@ -127,7 +128,8 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 				.where('session_id', 'in', sessionIds)
 				.groupBy(['session_id', 'question_id', 'phase', 'selected', 'correct'])
 				.execute()
-		)
+		),
+		revisionsByHash(sessions.map((s) => s.lesson_hash))
 	]);
 	const grid = pupils.map((p) => ({
 		pupilId: p.id,
@@ -151,7 +153,8 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 	}
 
 	const sessionReports: SessionReport[] = sessions.map((s) => {
-		const lesson = byId.get(s.lesson_id)!;
+		// Each session's questions as it asked them (lesson-revisions.ts).
+		const lesson = revisions.get(s.lesson_hash) ?? byId.get(s.lesson_id)!;
 		const c = counts.get(s.id) ?? { present: 0, absent: 0 };
 		const audience = s.audience === 'some' ? (audienceOf.get(s.id) ?? 0) : ids.length;
 		const questions: QuestionReport[] = [];

@@ -9,7 +9,7 @@ import { sessionResults, type QuestionTally } from './answers';
 import type { StaffPrincipal } from './auth/session';
 import { getClass } from './classes';
 import { getDb } from './db';
-import type { AttendanceStatus, Phase } from './db/schema';
+import type { AttendanceStatus, Phase, SessionMode } from './db/schema';
 import {
 	listSessionsForClass,
 	liveSessionOfClass,
@@ -29,6 +29,7 @@ import {
 	type CompletionState
 } from './progress';
 import { classReport } from './reports';
+import { lessonOfSession } from './lesson-revisions';
 
 /** What every session page's load depends on, so that live events can re-run it. */
 export const LIVE_DEPENDENCY = 'session:live';
@@ -121,7 +122,9 @@ function lessonBasics(lesson: Lesson) {
 		title: lesson.title,
 		summary: lesson.summary,
 		minutes: lesson.minutes,
-		strand: STRAND_NAMES[lesson.strand] ?? lesson.strand
+		strand: STRAND_NAMES[lesson.strand] ?? lesson.strand,
+		/** Only ever live with the teacher in the room: no self-paced choice, live catch-ups. */
+		liveOnly: lesson.delivery === 'teacher-led'
 	};
 }
 
@@ -337,14 +340,16 @@ export async function startCatchUp(
 	if (!missed || missed.pupils.length === 0)
 		throw new SessionRefused('Everyone in the class has now done this lesson.');
 	const pupilIds = missed.pupils.map((p) => p.pupilId).sort((a, b) => a - b);
-	const open = await openCatchUpFor(classId, lessonId, pupilIds, now);
+	// A teacher-led lesson's catch-up is a live session for the group, like the lesson was.
+	const mode = lesson.delivery === 'teacher-led' ? 'live' : 'self';
+	const open = await openCatchUpFor(classId, lessonId, mode, pupilIds, now);
 	if (open !== undefined) return open;
 	return startSession(
 		{
 			classId,
 			lessonId,
-			mode: 'self',
-			openUntil: openUntil ?? addDays(londonDay(now), 7),
+			mode,
+			openUntil: mode === 'self' ? (openUntil ?? addDays(londonDay(now), 7)) : undefined,
 			pupilIds
 		},
 		staff,
@@ -355,23 +360,22 @@ export async function startCatchUp(
 async function openCatchUpFor(
 	classId: number,
 	lessonId: string,
+	mode: SessionMode,
 	pupilIds: number[],
 	now: Date
 ): Promise<number | undefined> {
 	// One read of every open catch-up's audience, compared as sorted lists of ids.
-	const rows = await getDb()
+	let query = getDb()
 		.selectFrom('class_sessions as s')
 		.innerJoin('class_session_pupils as a', 'a.session_id', 's.id')
 		.select(['s.id', 'a.pupil_id'])
 		.where('s.class_id', '=', classId)
 		.where('s.lesson_id', '=', lessonId)
-		.where('s.mode', '=', 'self')
+		.where('s.mode', '=', mode)
 		.where('s.audience', '=', 'some')
-		.where('s.status', '<>', 'ended')
-		.where('s.closes_at', '>', now.toISOString())
-		.orderBy('s.id')
-		.orderBy('a.pupil_id')
-		.execute();
+		.where('s.status', '<>', 'ended');
+	if (mode === 'self') query = query.where('s.closes_at', '>', now.toISOString());
+	const rows = await query.orderBy('s.id').orderBy('a.pupil_id').execute();
 	const audiences = new Map<number, number[]>();
 	for (const r of rows) audiences.set(r.id, [...(audiences.get(r.id) ?? []), r.pupil_id]);
 	const wanted = pupilIds.join();
@@ -590,7 +594,8 @@ export async function controlView(
 	session: SessionInfo,
 	origin: string
 ): Promise<{ header: SessionHeader; live: LiveControl | null; monitor: SelfPacedMonitor | null }> {
-	const lesson = getLesson(session.lessonId);
+	// An ended session shows the lesson as it ran, even if the file has been revised since.
+	const lesson = await lessonOfSession(session);
 	const header = sessionHeader(session, lesson);
 	if (!lesson) return { header, live: null, monitor: null };
 	const roster = await sessionRoster(session);

@@ -133,8 +133,10 @@ describe('fact references', () => {
 		);
 		const result = compile(source);
 		expect(result.problems).toEqual([]);
-		const json = JSON.stringify(result.lesson);
-		expect(json).not.toContain('{{');
+		// Everything shown is substituted; only the kept source text (a revision) has {{…}}.
+		const { source: kept, ...shown } = result.lesson!;
+		expect(kept).toContain('{{childline-phone}}');
+		expect(JSON.stringify(shown)).not.toContain('{{');
 		expect(result.lesson?.introHtml).toBe('<p>Call 0800 1111.</p>\n');
 		expect(result.lesson?.steps[0]).toMatchObject({
 			id: 'step-for-childline-phone',

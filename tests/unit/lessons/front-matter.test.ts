@@ -257,6 +257,24 @@ describe('front matter', () => {
 		});
 	});
 
+	describe('delivery', () => {
+		it('is any unless the lesson says teacher-led', () => {
+			expect(compile(lesson()).lesson?.delivery).toBe('any');
+			const led = compile(lesson(BODY, { delivery: 'teacher-led' }));
+			expect(led.problems).toEqual([]);
+			expect(led.lesson?.delivery).toBe('teacher-led');
+		});
+
+		it('names the two choices when misspelt', () => {
+			const source = lesson(BODY, { delivery: 'teacher-lead' });
+			const problem = theError(
+				compile(source),
+				/unknown delivery 'teacher-lead' — did you mean 'teacher-led'\? — use any .* or teacher-led/
+			);
+			expect(problem.line).toBe(lineOf(source, 'delivery:'));
+		});
+	});
+
 	describe('safeguarding', () => {
 		it('must be text', () => {
 			theError(

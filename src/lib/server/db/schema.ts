@@ -160,6 +160,18 @@ export interface AnswersTable {
 	answered_at: string;
 }
 
+/** One version of a lesson, kept once per content hash (migration 010). */
+export interface LessonRevisionsTable {
+	hash: string;
+	lesson_id: string;
+	file: string;
+	/** The lesson file as it was. */
+	source: string;
+	/** JSON array of the facts it used: { name, text, source, checked, review }. */
+	facts: string;
+	first_seen_at: string;
+}
+
 export interface AuditEventsTable {
 	id: Id;
 	at: string;
@@ -265,6 +277,7 @@ export interface DB {
 	progress: ProgressTable;
 	paper_completions: PaperCompletionsTable;
 	answers: AnswersTable;
+	lesson_revisions: LessonRevisionsTable;
 	audit_events: AuditEventsTable;
 	rate_limits: RateLimitsTable;
 	staff_invitations: StaffInvitationsTable;

@@ -164,7 +164,9 @@ function lessonBasics(
 		safeguarding: parsed.frontMatter.safeguarding
 			? plain(parsed.frontMatter.safeguarding)
 			: undefined,
+		delivery: parsed.frontMatter.delivery ?? 'any',
 		file: parsed.file,
+		source: parsed.text,
 		hash: lessonHash(bytes, facts),
 		facts,
 		needsReview: facts.some((f) => f.stale),

@@ -20,3 +20,12 @@ export { renderMarkdown, renderInline, sanitize, type RenderContext } from './re
 export { toPupilQuestion, toPupilStep, toPupilCheck, checkQuestions } from './pupil';
 export { gradeAnswer, validateSelection } from './grade';
 export { formatProblem, summarise } from './report';
+export {
+	compileRevision,
+	keptRevisionOf,
+	revisionChanges,
+	revisionWarnings,
+	hasChanges,
+	type KeptRevision,
+	type RevisionChanges
+} from './revisions';

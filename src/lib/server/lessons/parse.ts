@@ -23,6 +23,7 @@ export type FrontMatter = Pick<
 	| 'year'
 	| 'keywords'
 	| 'safeguarding'
+	| 'delivery'
 >;
 
 export interface ParsedOption {

@@ -1,7 +1,7 @@
 // The zod rules for front matter, quiz blocks and facts.yml, with messages that name the fix.
 
 import { z } from 'zod';
-import { QUESTION_TYPES, STRANDS } from './types';
+import { DELIVERIES, QUESTION_TYPES, STRANDS } from './types';
 import type { FieldSpec } from './yaml';
 import { SLUG, didYouMean, isIsoDate, quote, slugify } from './text';
 
@@ -113,6 +113,13 @@ const strand = z
 			`unknown strand '${quote(issue.input)}'${didYouMean(String(issue.input), STRANDS)} — the strands are: ${STRANDS.join(', ')}`
 	});
 
+const delivery = z
+	.string({ error: emptyOrWrong('delivery', 'any or teacher-led') })
+	.refine((value) => (DELIVERIES as readonly string[]).includes(value), {
+		error: (issue) =>
+			`unknown delivery '${quote(issue.input)}'${didYouMean(String(issue.input), DELIVERIES)} — use any (live or self-paced) or teacher-led (live with a teacher only)`
+	});
+
 const years = z.preprocess(
 	(value) => (typeof value === 'number' ? [value] : value),
 	z
@@ -178,6 +185,11 @@ export const FRONT_MATTER: Record<string, FieldSpec> = {
 		required: false,
 		schema: text('safeguarding'),
 		hint: 'a note for the teacher before the session'
+	},
+	delivery: {
+		required: false,
+		schema: delivery,
+		hint: 'any (the default) or teacher-led (only ever live, with a teacher in the room)'
 	}
 };
 

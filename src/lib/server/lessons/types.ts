@@ -30,6 +30,11 @@ export const STRANDS = [
 
 export type Strand = (typeof STRANDS)[number];
 
+/** How a lesson may run: `teacher-led` lessons only ever run live with a teacher present. */
+export const DELIVERIES = ['any', 'teacher-led'] as const;
+
+export type Delivery = (typeof DELIVERIES)[number];
+
 export const QUESTION_TYPES = ['single', 'multiple', 'truefalse', 'poll'] as const;
 
 export type QuestionType = (typeof QUESTION_TYPES)[number];
@@ -93,10 +98,14 @@ export interface Lesson {
 	year: number[];
 	keywords: string[];
 	safeguarding?: string;
+	/** `teacher-led`: never self-paced; its catch-up is a live session for the group. */
+	delivery: Delivery;
 	/** `safeguarding` as sanitised HTML (markdown and facts allowed). */
 	safeguardingHtml?: string;
 	/** Path relative to the lessons folder, with `/` separators. */
 	file: string;
+	/** The file's text (line endings normalised): kept as the lesson's revision (migration 010). */
+	source: string;
 	/** sha256 hex of the file bytes plus the texts of the facts it uses; recorded with each session. */
 	hash: string;
 	introHtml: string;

@@ -8,6 +8,7 @@ import * as m004 from './004-one-live-session';
 import * as m005 from './005-answer-facts-index';
 import * as m006 from './006-report-changes';
 import * as m009 from './009-help-requests';
+import * as m010 from './010-lesson-revisions';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
@@ -16,5 +17,6 @@ export const migrations: Record<string, Migration> = {
 	'004-one-live-session': m004,
 	'005-answer-facts-index': m005,
 	'006-report-changes': m006,
-	'009-help-requests': m009
+	'009-help-requests': m009,
+	'010-lesson-revisions': m010
 };

@@ -16,13 +16,14 @@ export const load: PageServerLoad = async (event) => {
 	const { classId } = await guardClass(event);
 	const lessons = getLibrary().lessons;
 	const { className, tables, report } = await loadClassReportTables(classId, lessons);
-	const title = new Map(lessons.map((l) => [l.id, l.title]));
+	const byId = new Map(lessons.map((l) => [l.id, l]));
 	return {
 		cls: { id: classId, name: className },
 		tables,
 		catchUp: report.catchUp.map((c) => ({
 			lessonId: c.lessonId,
-			title: title.get(c.lessonId) ?? c.lessonId,
+			title: byId.get(c.lessonId)?.title ?? c.lessonId,
+			liveOnly: byId.get(c.lessonId)?.delivery === 'teacher-led',
 			names: c.pupils.map((p) => p.name)
 		})),
 		legend: anyHidden(tables) ? LEGEND : null

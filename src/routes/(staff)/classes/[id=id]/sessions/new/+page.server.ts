@@ -39,10 +39,12 @@ export const load: PageServerLoad = async (event) => {
 
 const CatchUp = z.object({
 	lessonId: z.string().trim().min(1, 'Choose a lesson.').max(60, 'Choose a lesson.'),
+	// Absent for a teacher-led lesson, whose catch-up is live.
 	catchUpUntil: z
 		.string()
 		.trim()
 		.regex(/^\d{4}-\d{2}-\d{2}$/, 'Give the last day pupils can work on it.')
+		.optional()
 });
 
 export const actions: Actions = {
