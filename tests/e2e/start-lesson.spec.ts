@@ -147,3 +147,39 @@ test('a pupil moved past the questions is told how many are left, and can finish
 	await expect(pupil.page.getByRole('heading', { level: 1, name: lesson.title })).toBeVisible();
 	await pupil.context.close();
 });
+
+test('a lesson taught live only offers no self-paced start, and a live catch-up', async ({
+	page
+}) => {
+	const led = programme.find((l) => l.delivery === 'teacher-led')!;
+	await signInAs(page, TEACHER);
+	await openClassPage(page);
+	await page.goto(`/classes/${classId}/sessions/new?lesson=${led.id}`);
+	await expect(page.getByRole('heading', { level: 2, name: led.title })).toBeVisible();
+	await expect(
+		page.getByText(/This lesson is taught live only, with you in the room/)
+	).toBeVisible();
+	await expect(page.getByRole('radio', { name: /Live, together/ })).toBeChecked();
+	await expect(page.getByRole('radio', { name: /At their own pace/ })).toHaveCount(0);
+	await expect(page.getByLabel('Open until')).toBeHidden();
+	// Rowan has had it (the demo's first two lessons): a catch-up, if anyone missed it, is live,
+	// with no closing day (integration/catch-up.test.ts starts one).
+	await expect(page.getByRole('heading', { name: /Rowan had this lesson on/ })).toBeVisible();
+	await expect(page.getByLabel('Catch-up open until')).toHaveCount(0);
+	await expect(page.getByRole('button', { name: /^Open a catch-up/ })).toHaveCount(0);
+	await expectAccessible(page);
+
+	// The library says so too, and lists the lesson's versions.
+	await page.goto(`/lessons/${led.id}`);
+	await expect(page.getByText(/taught live only, with the teacher in the room/)).toBeVisible();
+	const revisions = page.getByRole('region', { name: 'Revisions' });
+	await expect(revisions.getByText('In use now')).toBeVisible();
+	await expectAccessible(page);
+	await page.goto('/lessons');
+	await expect(
+		page
+			.getByRole('listitem')
+			.filter({ has: page.getByRole('link', { name: led.title }) })
+			.getByText('Taught live only')
+	).toBeVisible();
+});

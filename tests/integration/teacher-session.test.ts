@@ -3,7 +3,7 @@
 import { isHttpError } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { assertCanRunSession } from '../../src/lib/server/access';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { answersOfPupil, submitAnswer } from '../../src/lib/server/answers';
 import { requireStaff } from '../../src/lib/server/auth/guards';
 import {
 	endSession,
@@ -16,6 +16,7 @@ import { getLibrary } from '../../src/lib/server/lessons';
 import { openPupilSession, pupilHomeSessions } from '../../src/lib/server/pupil-lesson';
 import {
 	attendanceCounts,
+	hasSeenLesson,
 	joinSession,
 	lessonCompletion,
 	markRestAbsent,
@@ -447,18 +448,21 @@ describe('who may run a session', () => {
 });
 
 describe('running a lesson the class has had again', () => {
-	it('warns first, then shows the pupil their earlier answer and the teacher the same', async () => {
+	it('warns first, then runs it afresh: pupils answer again, and teacher and pupils agree', async () => {
 		const { session, pupils, classId, teacher } = await startLive();
 		const { step, question } = stepWithQuestion();
+		const right = question.options.flatMap((o, i) => (o.correct ? [i] : []));
+		const wrong = [question.options.findIndex((o) => !o.correct)];
+		const amira = { id: pupils[0], classId };
 		await joinSession(await session(), pupils[0]);
 		await setLiveStep(await session(), step);
 		const first = await submitAnswer({
-			pupil: { id: pupils[0], classId },
+			pupil: amira,
 			sessionId: (await session()).id,
 			clientId: clientId(),
 			questionId: question.id,
 			phase: 'main',
-			selected: question.options.flatMap((o, i) => (o.correct ? [i] : []))
+			selected: right
 		});
 		expect(first.ok).toBe(true);
 		await endSession(await session(), teacher);
@@ -468,17 +472,95 @@ describe('running a lesson the class has had again', () => {
 		);
 		const againId = await startClassSession(teacher, classId, { ...live, again: 'yes' });
 		const again = async () => (await getSession(againId))!;
+		expect((await again()).run).toBe(againId);
 		await setLiveStep(await again(), step);
-		const amira = { id: pupils[0], classId };
+
+		// A fresh start: Amira's earlier answer is on neither screen…
 		const seen = (await openPupilSession(amira, await again()))!;
-		expect(seen.answers[question.id]?.selected).toEqual(first.ok ? first.feedback.selected : []);
+		expect(seen.answers[question.id]).toBeUndefined();
 		await joinSession(await again(), pupils[1]);
-		const view = await controlView(await again(), ORIGIN);
-		expect(view.live!.questions.find((q) => q.id === question.id)).toMatchObject({
-			answered: 1,
+		const before = await controlView(await again(), ORIGIN);
+		expect(before.live!.questions.find((q) => q.id === question.id)).toMatchObject({
+			answered: 0,
 			expected: 2,
+			notAnswered: ['Amira K.', 'Leo K.']
+		});
+
+		// …she answers again (differently this time), once however often it is sent…
+		const retry = clientId();
+		for (let i = 0; i < 2; i++) {
+			const second = await submitAnswer({
+				pupil: amira,
+				sessionId: againId,
+				clientId: retry,
+				questionId: question.id,
+				phase: 'main',
+				selected: wrong
+			});
+			expect(second).toMatchObject({ ok: true, created: i === 0 });
+		}
+		expect((await openPupilSession(amira, await again()))!.answers[question.id]?.selected).toEqual(
+			wrong
+		);
+		const after = await controlView(await again(), ORIGIN);
+		expect(after.live!.questions.find((q) => q.id === question.id)).toMatchObject({
+			answered: 1,
 			notAnswered: ['Leo K.']
 		});
+
+		// …and the programme's figures keep her first answer, the right one.
+		const rows = await ctx.handle.db
+			.selectFrom('answers')
+			.select(['session_id', 'counts', 'run'])
+			.where('pupil_id', '=', pupils[0])
+			.orderBy('id')
+			.execute();
+		expect(rows).toEqual([
+			{ session_id: (await session()).id, counts: 1, run: 0 },
+			{ session_id: againId, counts: 0, run: againId }
+		]);
+		const done = await lessonCompletion([pupils[0]], lesson);
+		expect(done.get(pupils[0])?.score).toBeCloseTo(
+			1 / lesson.questions.filter((q) => q.scored).length
+		);
+	});
+
+	it('carries a catch-up on the class’s latest run, keeping what pupils answered in it', async () => {
+		const { session, pupils, classId, teacher } = await startLive();
+		const { step, question } = stepWithQuestion();
+		const amira = { id: pupils[0], classId };
+		// The first run: Amira sees a step, so her knowledge check is over for that run.
+		await setLiveStep(await session(), step);
+		await openPupilSession(amira, await session());
+		expect(await hasSeenLesson(amira.id, lesson.id, 0)).toBe(true);
+		await endSession(await session(), teacher);
+
+		// A fresh run opens the knowledge check to her again.
+		const againId = await startClassSession(teacher, classId, { ...live, again: 'yes' });
+		expect(await hasSeenLesson(amira.id, lesson.id, againId)).toBe(false);
+		const lobby = (await openPupilSession(amira, (await getSession(againId))!))!;
+		expect(lobby.start?.check.length).toBeGreaterThan(0);
+		await setLiveStep((await getSession(againId))!, step);
+		await openPupilSession(amira, (await getSession(againId))!);
+		const answered = await submitAnswer({
+			pupil: amira,
+			sessionId: againId,
+			clientId: clientId(),
+			questionId: question.id,
+			phase: 'main',
+			selected: question.options.flatMap((o, i) => (o.correct ? [i] : []))
+		});
+		expect(answered).toMatchObject({ ok: true, created: true });
+		await endSession((await getSession(againId))!, teacher);
+
+		// Her catch-up (she has not finished) carries on the fresh run: her answer is there and
+		// the check is closed, as she has seen the lesson in this run.
+		const catchUp = (await getSession(await startCatchUp(teacher, classId, lesson.id)))!;
+		expect(catchUp.run).toBe(againId);
+		const view = (await openPupilSession(amira, catchUp))!;
+		expect(view.start?.check).toEqual([]);
+		const { main } = await answersOfPupil(amira.id, lesson, catchUp.run);
+		expect(Object.keys(main)).toEqual([question.id]);
 	});
 
 	it('offers the next lesson of the programme, or the live one while it runs', async () => {

@@ -1,6 +1,7 @@
 // Pupils' answers: validated and graded on the server, stored once, acknowledged only
 // after the commit is durable. Concurrent answers share one transaction (group commit)
 // because each synchronous=FULL commit costs an fsync.
+import { sql } from 'kysely';
 import { getDb } from './db';
 import type { Answer, Phase } from './db/schema';
 import { getSession, isInAudience, type SessionInfo } from './deliveries';
@@ -94,7 +95,8 @@ async function admissible(
 // ——— group commit ———
 
 interface Pending {
-	row: Omit<Answer, 'id'>;
+	/** `counts` is worked out in the commit: whether an earlier run has this answer already. */
+	row: Omit<Answer, 'id' | 'counts'>;
 	resolve: (stored: { created: boolean; selected: number[] }) => void;
 	reject: (error: unknown) => void;
 }
@@ -115,7 +117,11 @@ async function flush(): Promise<void> {
 				for (const { row } of batch) {
 					const inserted = await trx
 						.insertInto('answers')
-						.values(row)
+						.values({
+							...row,
+							// The figures keep the pupil's first answer to a question, in any run.
+							counts: sql<number>`not exists (select 1 from answers where pupil_id = ${row.pupil_id} and lesson_id = ${row.lesson_id} and question_id = ${row.question_id} and phase = ${row.phase} and counts = 1)`
+						})
 						.onConflict((oc) => oc.doNothing())
 						.returning('id')
 						.executeTakeFirst();
@@ -123,12 +129,14 @@ async function flush(): Promise<void> {
 						out.push({ created: true, selected: JSON.parse(row.selected) });
 						continue;
 					}
-					// Already stored: a retry (same client id) or a second try. The first stands.
+					// Already stored: a retry (same client id) or a second try in this run. The
+					// first stands.
 					const existing = await trx
 						.selectFrom('answers')
 						.select('selected')
 						.where('pupil_id', '=', row.pupil_id)
 						.where('lesson_id', '=', row.lesson_id)
+						.where('run', '=', row.run)
 						.where('question_id', '=', row.question_id)
 						.where('phase', '=', row.phase)
 						.executeTakeFirst();
@@ -180,7 +188,8 @@ export async function submitAnswer(input: AnswerInput, now = new Date()): Promis
 		phase: input.phase,
 		selected: JSON.stringify(selected),
 		correct: graded.correct === null ? null : graded.correct ? 1 : 0,
-		answered_at: now.toISOString()
+		answered_at: now.toISOString(),
+		run: session!.run
 	});
 	if (stored.created)
 		publish(session!.id, 'answered', { questionId: question.id, phase: input.phase }, 'staff');
@@ -191,16 +200,21 @@ export async function submitAnswer(input: AnswerInput, now = new Date()): Promis
 	};
 }
 
-/** A pupil's answers in a lesson, with feedback for the main phase: for reloads and resumes. */
+/**
+ * A pupil's answers in a lesson in one run of it (see migration 012), with feedback for the
+ * main phase: for reloads and resumes.
+ */
 export async function answersOfPupil(
 	pupilId: number,
-	lesson: Lesson
+	lesson: Lesson,
+	run: number
 ): Promise<{ pre: Record<string, AnswerFeedback>; main: Record<string, AnswerFeedback> }> {
 	const rows = await getDb()
 		.selectFrom('answers')
 		.select(['question_id', 'phase', 'selected'])
 		.where('pupil_id', '=', pupilId)
 		.where('lesson_id', '=', lesson.id)
+		.where('run', '=', run)
 		.execute();
 	const result = {
 		pre: {} as Record<string, AnswerFeedback>,

@@ -27,6 +27,8 @@ export interface SessionInfo {
 	revealedQuestion: string | null;
 	closesAt: string | null;
 	audience: 'class' | 'some';
+	/** The run of the lesson with the class this session belongs to (see migration 012). */
+	run: number;
 	createdAt: string;
 	startedAt: string | null;
 	endedAt: string | null;
@@ -66,6 +68,7 @@ function sessionQuery() {
 			's.revealed_question',
 			's.closes_at',
 			's.audience',
+			's.run',
 			's.created_at',
 			's.started_at',
 			's.ended_at'
@@ -89,6 +92,7 @@ function toInfo(row: SessionRow, now = new Date()): SessionInfo {
 		revealedQuestion: row.revealed_question,
 		closesAt: row.closes_at,
 		audience: row.audience,
+		run: row.run,
 		createdAt: row.created_at,
 		startedAt: row.started_at,
 		endedAt: row.ended_at
@@ -167,6 +171,11 @@ export interface StartInput {
 	openUntil?: string;
 	/** A catch-up for these pupils only. */
 	pupilIds?: number[];
+	/**
+	 * A fresh run: pupils answer every question again. Otherwise the session carries on the
+	 * class's latest run of the lesson (a catch-up, a self-paced reopening), keeping answers.
+	 */
+	fresh?: boolean;
 }
 
 /** The end of a day in the UK: a session "open until 5 Dec" closes at midnight that night. */
@@ -259,6 +268,12 @@ export async function startSession(
 					throw new SessionRefused('Some of those pupils are not in this class.');
 			}
 			const at = now.toISOString();
+			const latest = await trx
+				.selectFrom('class_sessions')
+				.select((eb) => eb.fn.max('run').as('run'))
+				.where('class_id', '=', input.classId)
+				.where('lesson_id', '=', lesson.id)
+				.executeTakeFirst();
 			const { id } = await trx
 				.insertInto('class_sessions')
 				.values({
@@ -272,10 +287,15 @@ export async function startSession(
 					started_by: by.id,
 					created_at: at,
 					started_at: input.mode === 'self' ? at : null,
-					audience: pupilIds.length ? 'some' : 'class'
+					audience: pupilIds.length ? 'some' : 'class',
+					run: latest?.run ?? 0
 				})
 				.returning('id')
 				.executeTakeFirstOrThrow();
+			// A fresh run is named by its first session (only a class that has had the lesson
+			// has a run to leave behind).
+			if (input.fresh && latest?.run !== null && latest?.run !== undefined)
+				await trx.updateTable('class_sessions').set({ run: id }).where('id', '=', id).execute();
 			if (pupilIds.length) {
 				await trx
 					.insertInto('class_session_pupils')
@@ -287,7 +307,12 @@ export async function startSession(
 					actor: staffActor(by),
 					action: 'session.started',
 					target: { type: 'session', id },
-					detail: { lesson: lesson.id, mode: input.mode, catchUp: pupilIds.length > 0 }
+					detail: {
+						lesson: lesson.id,
+						mode: input.mode,
+						catchUp: pupilIds.length > 0,
+						...(input.fresh ? { fresh: true } : {})
+					}
 				},
 				trx
 			);

@@ -32,7 +32,10 @@ interface ClassPlan {
 	count: number | 'all';
 	/** School week of the first lesson: 0 is the week of the first Monday on or after 3 September. */
 	week: number;
-	/** After the n-th lesson taught, a self-paced catch-up for the pupils who missed it. */
+	/**
+	 * After the n-th lesson taught, a self-paced catch-up for the pupils who missed it (never
+	 * after a teacher-led lesson, whose catch-up would be live).
+	 */
 	catchUpAfter?: number;
 	/** A pupil who did the n-th lesson on paper: present without a device, or absent and at home. */
 	paper?: { lesson: number; kind: 'present' | 'absent' }[];
@@ -64,7 +67,7 @@ const HISTORY: Record<string, SchoolPlan> = {
 		pre: 0.52,
 		main: 0.83,
 		classes: {
-			Kestrel: { first: 0, count: 5, week: 3, catchUpAfter: 1 },
+			Kestrel: { first: 0, count: 5, week: 3, catchUpAfter: 2 },
 			Heron: { first: 0, count: 4, week: 5, paper: [{ lesson: 0, kind: 'absent' }] }
 		}
 	},
@@ -576,7 +579,7 @@ export async function seedDemoHistory(
 			previous = start;
 			const paper = plan.paper?.find((p) => p.lesson === n)?.kind;
 			const missed = gen.liveLesson(cls, school, pupils, lesson, start, paper);
-			if (plan.catchUpAfter === n && missed.length) {
+			if (plan.catchUpAfter === n && missed.length && lesson.delivery !== 'teacher-led') {
 				const open = Math.min(index + 2, days.length - 1);
 				gen.catchUp(cls, school, missed, lesson, days.slice(open, open + 4));
 			}

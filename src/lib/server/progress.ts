@@ -32,14 +32,23 @@ export async function getProgress(sessionId: number, pupilId: number): Promise<P
 		: { currentStep: -1, furthestStep: -1, reachedEnd: false };
 }
 
-/** Whether the pupil has seen a step of the lesson in any session of it. */
-export async function hasSeenLesson(pupilId: number, lessonId: string): Promise<boolean> {
+/**
+ * Whether the pupil has seen a step of the lesson in any session of this run of it (a fresh
+ * run starts before the lesson again, knowledge check and all).
+ */
+export async function hasSeenLesson(
+	pupilId: number,
+	lessonId: string,
+	run: number
+): Promise<boolean> {
 	const row = await getDb()
-		.selectFrom('progress')
-		.select('session_id')
-		.where('pupil_id', '=', pupilId)
-		.where('lesson_id', '=', lessonId)
-		.where('furthest_step', '>=', 0)
+		.selectFrom('progress as g')
+		.innerJoin('class_sessions as s', 's.id', 'g.session_id')
+		.select('g.session_id')
+		.where('g.pupil_id', '=', pupilId)
+		.where('g.lesson_id', '=', lessonId)
+		.where('s.run', '=', run)
+		.where('g.furthest_step', '>=', 0)
 		.executeTakeFirst();
 	return row !== undefined;
 }

@@ -83,7 +83,7 @@ export async function openPupilSession(
 		step = Math.max(-1, Math.min(session.currentStep, lesson.steps.length - 1));
 		if (step >= 0) progress = await recordStep(session, lesson, pupil.id, step, progress);
 	}
-	const answers = await answersOfPupil(pupil.id, lesson);
+	const answers = await answersOfPupil(pupil.id, lesson, session.run);
 	const view: PupilSessionView = {
 		session: {
 			id: session.id,
@@ -100,8 +100,9 @@ export async function openPupilSession(
 	};
 	if (step < 0) {
 		// The check is "before": once a step was seen its answers would not be, so it closes,
-		// also when the step was seen in an earlier session of the lesson (a catch-up to finish).
-		const before = progress.furthestStep < 0 && !(await hasSeenLesson(pupil.id, lesson.id));
+		// also when the step was seen in an earlier session of this run (a catch-up to finish).
+		const before =
+			progress.furthestStep < 0 && !(await hasSeenLesson(pupil.id, lesson.id, session.run));
 		const check = before ? toPupilCheck(lesson) : [];
 		view.start = { introHtml: lesson.introHtml, check };
 		view.answers = answersOn(
@@ -232,7 +233,7 @@ export async function pupilSummary(
 	const progress = await getProgress(session.id, pupil.id);
 	const open = session.status !== 'ended';
 	if (open && !(session.mode === 'self' && progress.reachedEnd)) return undefined;
-	const { main } = await answersOfPupil(pupil.id, lesson);
+	const { main } = await answersOfPupil(pupil.id, lesson, session.run);
 	const scoredQuestions = lesson.questions.filter((q) => q.scored);
 	const answered = scoredQuestions.filter((q) => main[q.id]);
 	const completion = (await lessonCompletion([pupil.id], lesson)).get(pupil.id);

@@ -299,6 +299,9 @@ export async function answerFacts(
 				'in',
 				chunks.map((c) => c.lessonId)
 			)
+			// The first answer to each question counts (migration 012); written as a literal so
+			// that SQLite reads the partial index.
+			.where(sql.ref('x.counts'), '=', sql.lit(1))
 			// In the index's order, so the rows stream without sorting.
 			.groupBy(['x.lesson_id', 'x.pupil_id']);
 		if (pupilIds) query = query.where('x.pupil_id', 'in', pupilIds);

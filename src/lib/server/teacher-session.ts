@@ -257,17 +257,17 @@ export async function startClassSession(
 	now = new Date()
 ): Promise<number> {
 	await assertClassTakesLessons(classId);
-	if (form.again !== 'yes') {
-		const history = await lessonHistory(classId, form.lessonId, now);
-		if (history.doneOn) throw new SessionRefused(rerunWarning(history));
-	}
+	const history = await lessonHistory(classId, form.lessonId, now);
+	if (history.doneOn && form.again !== 'yes') throw new SessionRefused(rerunWarning(history));
 	// "One live session per class" is held by startSession's transaction and a unique index.
 	return startSession(
 		{
 			classId,
 			lessonId: form.lessonId,
 			mode: form.mode,
-			openUntil: form.mode === 'self' ? form.openUntil : undefined
+			openUntil: form.mode === 'self' ? form.openUntil : undefined,
+			// Run again with the whole class: a fresh run, every question answered anew.
+			fresh: history.doneOn !== null
 		},
 		staff,
 		now
@@ -499,10 +499,11 @@ function questionsOnStep(lesson: Lesson, step: number): { ids: string[]; phase: 
 }
 
 /**
- * The answers of the pupils here to the lesson, in this session or an earlier one.
- * A pupil answers each question once (the first answer stands), so a pupil whose class
- * runs a lesson again sees the answer they gave last time: the teacher's screen and the
- * board count it too, so that what they show agrees with the pupils' screens.
+ * The answers of the pupils here to the lesson, in this session or an earlier one of the same
+ * run (a catch-up, a reopening). A pupil answers each question once a run (the first answer
+ * stands), so a pupil finishing a lesson sees the answers they gave before: the teacher's
+ * screen and the board count them too, so that what they show agrees with the pupils'
+ * screens. A fresh run starts with none.
  */
 export async function rosterResults(
 	session: SessionInfo,
@@ -518,6 +519,7 @@ export async function rosterResults(
 		.select(['question_id', 'pupil_id', 'selected', 'correct'])
 		.where('lesson_id', '=', lesson.id)
 		.where('phase', '=', phase)
+		.where('run', '=', session.run)
 		.where((eb) => eb.or([eb('session_id', '=', session.id), eb('pupil_id', 'in', pupilIds)]))
 		.execute();
 	const answeredBy = new Map<string, Set<number>>();

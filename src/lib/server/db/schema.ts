@@ -110,6 +110,11 @@ export interface ClassSessionsTable {
 	ended_at: string | null;
 	/** 'class': every pupil of the class; 'some': only those in class_session_pupils (catch-up). */
 	audience: ColumnType<'class' | 'some', 'class' | 'some' | undefined, 'class' | 'some'>;
+	/**
+	 * Which run of the lesson with the class (migration 012): 0 for the first, else the id of
+	 * the session that began a fresh run. Pupils answer each question once per run.
+	 */
+	run: ColumnType<number, number | undefined, number>;
 }
 
 export interface ClassSessionPupilsTable {
@@ -158,6 +163,10 @@ export interface AnswersTable {
 	/** 1, 0, or null for a poll. */
 	correct: number | null;
 	answered_at: string;
+	/** The run of the session it was given in (migration 012). */
+	run: ColumnType<number, number | undefined, number>;
+	/** 1 for the pupil's first answer to the question in this phase in any run: the figures' one. */
+	counts: ColumnType<number, number | undefined, number>;
 }
 
 /** One version of a lesson, kept once per content hash (migration 010). */

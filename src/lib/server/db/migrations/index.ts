@@ -9,6 +9,7 @@ import * as m005 from './005-answer-facts-index';
 import * as m006 from './006-report-changes';
 import * as m009 from './009-help-requests';
 import * as m010 from './010-lesson-revisions';
+import * as m012 from './012-fresh-runs';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
@@ -18,5 +19,6 @@ export const migrations: Record<string, Migration> = {
 	'005-answer-facts-index': m005,
 	'006-report-changes': m006,
 	'009-help-requests': m009,
-	'010-lesson-revisions': m010
+	'010-lesson-revisions': m010,
+	'012-fresh-runs': m012
 };
