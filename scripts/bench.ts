@@ -71,7 +71,9 @@ async function prepare(): Promise<Setup> {
 			teacher
 		);
 		const session = (await getSession(sessionId))!;
-		await setLiveStep(session, 0);
+		// On the last step: every question is open (a live question opens at its step), so
+		// the answer phase may send any of them.
+		await setLiveStep(session, lesson.steps.length - 1);
 		const staff = await createStaffSession(cls.teacherId);
 		setup.teachers.push({ cookie: `ts-staff=${staff.token}`, sessionId });
 		for (const pupilId of cls.pupilIds) {

@@ -17,6 +17,9 @@ async function setUp() {
 	const { schoolId, classId, teacher } = await ctx.newTeacherClass();
 	const pupilId = await ctx.newPupil({ classId });
 	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+	// The class is on the last step, so every question of the lesson is open (a live question
+	// opens when the class reaches its step).
+	await setLiveStep((await getSession(sessionId))!, lesson.steps.length - 1);
 	return { schoolId, classId, pupilId, teacher, sessionId, pupil: { id: pupilId, classId } };
 }
 
@@ -244,6 +247,52 @@ describe('completion', () => {
 		expect((await lessonCompletion([onPaper], lesson)).get(onPaper)).toEqual({
 			state: 'paper',
 			score: null
+		});
+	});
+});
+
+describe('a live question opens when the class reaches its step', () => {
+	/** A live lesson still in the lobby, and a scored check question that sits on a later step. */
+	async function inTheLobby() {
+		const { classId, teacher } = await ctx.newTeacherClass();
+		const pupil = { id: await ctx.newPupil({ classId }), classId };
+		const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+		const q = lesson.questions.find((x) => x.check && x.scored)!;
+		const step = lesson.steps.findIndex((s) => s.id === q.stepId);
+		return { pupil, sessionId, q, step };
+	}
+
+	it('refuses a main answer from the lobby, giving nothing of the answer key away', async () => {
+		const { pupil, sessionId, q } = await inTheLobby();
+		const result = await answer(pupil, sessionId, q, rightAnswer(q));
+		expect(result).toEqual({
+			ok: false,
+			status: 409,
+			message: 'Your teacher has not reached this question yet.'
+		});
+		expect(await answerRows()).toEqual([]);
+		// The knowledge check is still open to the pupil.
+		expect((await answer(pupil, sessionId, q, rightAnswer(q), 'pre')).ok).toBe(true);
+	});
+
+	it('opens it at its step, and keeps it open when the teacher goes back after the pupil saw it', async () => {
+		const { pupil, sessionId, q, step } = await inTheLobby();
+		await setLiveStep((await getSession(sessionId))!, step);
+		await recordStep((await getSession(sessionId))!, lesson, pupil.id, step);
+		await setLiveStep((await getSession(sessionId))!, step - 1);
+		const result = await answer(pupil, sessionId, q, rightAnswer(q));
+		expect(result).toMatchObject({ ok: true, created: true });
+	});
+
+	it('closes the knowledge check once the pupil has answered in the lesson itself', async () => {
+		const { pupil, sessionId, q, step } = await inTheLobby();
+		await setLiveStep((await getSession(sessionId))!, step);
+		// Answered through the API straight away, without the step's page being loaded.
+		expect((await answer(pupil, sessionId, q, rightAnswer(q))).ok).toBe(true);
+		expect(await answer(pupil, sessionId, q, rightAnswer(q), 'pre')).toEqual({
+			ok: false,
+			status: 409,
+			message: 'The knowledge check is only before the lesson starts.'
 		});
 	});
 });

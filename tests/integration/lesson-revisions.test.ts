@@ -5,7 +5,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
-import { endSession, getSession, type SessionInfo } from '../../src/lib/server/deliveries';
+import {
+	endSession,
+	getSession,
+	setLiveStep,
+	type SessionInfo
+} from '../../src/lib/server/deliveries';
 import {
 	lessonOfSession,
 	revisionHistory,
@@ -148,6 +153,8 @@ async function runLesson(
 		mode: 'live',
 		openUntil: ''
 	});
+	// On the last step, so every question is open; pupils answer the check first.
+	await setLiveStep((await getSession(id))!, current().steps.length - 1);
 	const session = (await getSession(id))!;
 	for (const [i, pupilId] of pupils.entries()) {
 		await joinSession(session, pupilId);

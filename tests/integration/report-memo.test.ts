@@ -29,7 +29,8 @@ async function setUp() {
 	const pupils: number[] = [];
 	for (let i = 0; i < 8; i++) pupils.push(await ctx.newPupil({ classId }));
 	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
-	await setLiveStep((await getSession(sessionId))!, 0);
+	// On the last step: every question is open.
+	await setLiveStep((await getSession(sessionId))!, lesson.steps.length - 1);
 	const session = (await getSession(sessionId))!;
 	return { schoolId, classId, pupils, teacher, session };
 }

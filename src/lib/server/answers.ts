@@ -79,17 +79,42 @@ async function admissible(
 			`There is no question "${String(input.questionId).slice(0, 60)}" in this lesson.`
 		);
 	if (input.phase !== 'pre' && input.phase !== 'main') return refuse(400, 'Unknown phase.');
+	const progress = await getProgress(session.id, input.pupil.id);
 	if (input.phase === 'pre') {
 		if (!question.check || !question.scored)
 			return refuse(400, 'That question is not in the knowledge check.');
-		// "Before" means before the lesson: once a pupil has seen a step it is too late.
-		if ((await getProgress(session.id, input.pupil.id)).furthestStep >= 0) {
+		// "Before" means before the lesson: once a pupil has seen a step, or answered in it (and
+		// so been told the right answers), it is too late.
+		if (
+			progress.furthestStep >= 0 ||
+			(await hasMainAnswer(input.pupil.id, lesson.id, session.run))
+		) {
 			return refuse(409, 'The knowledge check is only before the lesson starts.');
 		}
+	} else if (session.mode === 'live') {
+		// A live lesson's question opens when the class reaches its step: never from the lobby,
+		// where its answer key would spoil the knowledge check. A step the pupil has seen stays
+		// open, so an answer kept on the device while the teacher went back is not lost.
+		const step = lesson.steps.findIndex((s) => s.id === question.stepId);
+		if (step > Math.max(session.currentStep, progress.furthestStep))
+			return refuse(409, 'Your teacher has not reached this question yet.');
 	}
 	const problem = validateSelection(question, input.selected);
 	if (problem) return refuse(400, problem);
 	return { question, selected: [...(input.selected as number[])].sort((a, b) => a - b) };
+}
+
+/** Whether the pupil has answered any question of the lesson in this run's lesson itself. */
+async function hasMainAnswer(pupilId: number, lessonId: string, run: number): Promise<boolean> {
+	const row = await getDb()
+		.selectFrom('answers')
+		.select('id')
+		.where('pupil_id', '=', pupilId)
+		.where('lesson_id', '=', lessonId)
+		.where('run', '=', run)
+		.where('phase', '=', 'main')
+		.executeTakeFirst();
+	return row !== undefined;
 }
 
 // ——— group commit ———
