@@ -3,7 +3,20 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
+import { writeBackupRecord } from '../src/lib/server/backup-record';
 import { readConfig } from '../src/lib/server/config';
+
+/** For /metrics: when the last good copy was made, wherever it went. The copy stands even if this fails. */
+function noteBackup(databasePath: string, destination: string): void {
+	try {
+		writeBackupRecord(databasePath, {
+			at: new Date().toISOString(),
+			bytes: fs.statSync(destination).size
+		});
+	} catch (error) {
+		console.error(`Warning: /metrics will not show this backup: ${(error as Error).message}`);
+	}
+}
 
 const target = process.argv[2];
 if (!target) {
@@ -27,10 +40,14 @@ const source = new Database(databasePath, { fileMustExist: true });
 try {
 	source.pragma('busy_timeout = 5000');
 	await source.backup(destination);
-	const copy = new Database(destination, { readonly: true });
+	// The copy inherits WAL mode; as a rollback journal it is one self-contained file, with
+	// no -wal or -shm left beside it (the server turns WAL on again when it opens a restore).
+	const copy = new Database(destination, { fileMustExist: true });
+	copy.pragma('journal_mode = DELETE');
 	const check = copy.pragma('integrity_check', { simple: true });
 	copy.close();
 	if (check !== 'ok') throw new Error(`the copy failed its integrity check (${String(check)})`);
+	noteBackup(databasePath, destination);
 	console.log(`Backed up ${databasePath} to ${destination} (integrity check ok).`);
 } catch (error) {
 	console.error(`Backup failed: ${(error as Error).message}`);

@@ -8,6 +8,9 @@ import { getLibrary } from '$lib/server/lessons';
 import { settleRevisions } from '$lib/server/lesson-revisions';
 import { scheduleHelpTextRemoval } from '$lib/server/safeguarding';
 import { securityHeaders } from '$lib/server/security-headers';
+import { describeError, logEvent, logRequest, newRequestId, type Asker } from '$lib/server/log';
+import { recordRequest } from '$lib/server/metrics';
+import { metricsReaders } from '$lib/server/address-list';
 import { proxyStartWarning } from '$lib/server/auth/client-address';
 import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
 import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
@@ -17,20 +20,54 @@ export const init: ServerInit = async () => {
 	// Before any report: the lessons as they are now become revisions of their own.
 	await settleRevisions(getLibrary().lessons);
 	const proxyWarning = proxyStartWarning();
-	if (proxyWarning) console.warn(proxyWarning);
+	if (proxyWarning) logEvent('warn', 'config.proxy', proxyWarning);
+	for (const problem of metricsReaders().problems) {
+		logEvent('error', 'config.metrics_allow', `METRICS_ALLOW: ${problem}; it is left out`);
+	}
 	// Built now, in the background, rather than on a coordinator's first visit.
 	prepareBoroughTotals(getLibrary().lessons).catch((error: unknown) => {
-		console.error(
-			'[reports] could not build the borough totals now; the first dashboard will',
-			error
+		logEvent(
+			'error',
+			'reports.totals_failed',
+			'could not build the borough totals now; the first dashboard will',
+			{ error: describeError(error) }
 		);
 	});
 	const stopHelpTextRemoval = scheduleHelpTextRemoval();
+	logEvent('info', 'server.ready', 'ready: database migrated, lessons loaded');
 	process.once('sveltekit:shutdown', () => {
+		logEvent('info', 'server.stopping', 'stopping; closing the database');
 		stopHelpTextRemoval();
 		void closeDatabase();
 	});
 };
+
+// One log line and one count per request, under a reference the error pages show so that
+// a teacher can quote it. Paths are never logged (a login card's link holds its token):
+// the route's id says which page it was.
+const observeRequest: Handle = async ({ event, resolve }) => {
+	const started = performance.now();
+	const requestId = newRequestId();
+	event.locals.requestId = requestId;
+	let status = 500;
+	try {
+		const response = await resolve(event);
+		status = response.status;
+		response.headers.set('X-Request-Id', requestId);
+		return response;
+	} finally {
+		const seconds = (performance.now() - started) / 1000;
+		const route = event.route.id;
+		const method = event.request.method;
+		recordRequest(method, route, status, seconds);
+		logRequest({ requestId, method, route, status, seconds, who: asker(event.locals) });
+	}
+};
+
+function asker(locals: App.Locals): Asker {
+	if (locals.staff) return `staff:${locals.staff.role}`;
+	return locals.pupil ? 'pupil' : 'anyone';
+}
 
 const addSecurityHeaders: Handle = async ({ event, resolve }) => {
 	const response = await resolve(event);
@@ -70,13 +107,23 @@ const authenticate: Handle = async ({ event, resolve }) => {
 	return resolve(event);
 };
 
-export const handle = sequence(addSecurityHeaders, authenticate);
+export const handle = sequence(observeRequest, addSecurityHeaders, authenticate);
 
-// Never show a stack trace to a teacher or a child: log it, answer plainly.
-export const handleError: HandleServerError = ({ error, status, message }) => {
-	if (status >= 500) console.error(error);
+// Never show a stack trace to a teacher or a child: log it under the request's reference,
+// answer plainly, and give the page the reference to show.
+export const handleError: HandleServerError = ({ error, event, status, message }) => {
+	const requestId = event.locals.requestId;
+	if (status >= 500) {
+		logEvent('error', 'request.error', 'unexpected error', {
+			reqId: requestId,
+			route: event.route.id,
+			status,
+			error: describeError(error)
+		});
+	}
 	return {
 		message:
-			status >= 500 ? 'Something went wrong on our side. Please try again in a moment.' : message
+			status >= 500 ? 'Something went wrong on our side. Please try again in a moment.' : message,
+		requestId
 	};
 };

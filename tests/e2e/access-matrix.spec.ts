@@ -128,6 +128,9 @@ const MATRIX: Record<string, Expectation> = {
 	'/join/[code]/[pupilId=id]': { allow: 'everyone' },
 	'/card/[token]': { allow: 'everyone' },
 	'/healthz': { allow: 'everyone' },
+	// Decided by the address asking (METRICS_ALLOW), not by who is signed in: these requests
+	// come from loopback, which the default allows (tests/e2e/operations.spec.ts refuses others).
+	'/metrics': { allow: 'everyone' },
 	'/api/session': { allow: 'everyone' },
 	'/lesson-assets/[...path]': { allow: [...pupils, ...staffAll], missingFile: true },
 	'/me': { allow: pupils, act: 'everyone', signOut: true },
@@ -161,6 +164,9 @@ const MATRIX: Record<string, Expectation> = {
 	'/sessions/[sid=id]/completion': { allow: ourClass },
 	'/sessions/[sid=id]/events': { allow: ourClass },
 	'/school/staff': { allow: leads },
+	// What the council did to a school's accounts: for its leads (all its staff while it has
+	// no lead, which no demo school is); "not found" for anyone else, the council included.
+	'/school/staff/council': { allow: leads, notFoundForStaff: true },
 	'/school/report': { allow: leads },
 	'/school/report.csv': { allow: leads },
 	'/audit': { allow: [...leads, 'coordinator'] },
@@ -550,4 +556,56 @@ test('only the school’s lead or the coordinator can make one of its staff a sa
 	expect(await roleNow()).toBe('deputy');
 	expect(denied(await appoint('coordinator', school, 'none'))).toBe(false);
 	expect(await roleNow()).toBeNull();
+});
+
+test('the coordinator cannot give any account of a school that has a lead sight of its pupils', async () => {
+	const db = getDb();
+	const person = (email: string) =>
+		db
+			.selectFrom('staff_users')
+			.select(['id', 'role', 'disabled_at'])
+			.where('email', '=', email)
+			.executeTakeFirstOrThrow();
+	const lead = await person('lead.loddon-vale@demo.thinksafe.test');
+	const oak = await person('oak.loddon-vale@demo.thinksafe.test');
+	const school = `/borough/schools/${willow.schoolId}`;
+	const cookie = await cookieFor('coordinator');
+	const count = async (table: 'password_resets' | 'staff_invitations') =>
+		(await db.selectFrom(table).select('id').execute()).length;
+	const before = {
+		resets: await count('password_resets'),
+		invites: await count('staff_invitations')
+	};
+	const attempts: [string, Record<string, string>][] = [
+		['reset', { userId: String(lead.id) }],
+		['reset', { userId: String(oak.id) }],
+		['invite', { role: 'lead' }],
+		['invite', { role: 'teacher' }],
+		['role', { userId: String(oak.id), role: 'lead' }]
+	];
+	const failures: string[] = [];
+	for (const [action, form] of attempts) {
+		const result = await call(
+			{
+				method: 'POST',
+				url: `${school}?/${action}`,
+				headers: {
+					'content-type': 'application/x-www-form-urlencoded',
+					accept: 'application/json',
+					'x-sveltekit-action': 'true'
+				},
+				body: new URLSearchParams(form).toString()
+			},
+			cookie
+		);
+		const outcome = JSON.parse(result.body) as { type: string; status?: number; data?: string };
+		if (outcome.type !== 'failure' || outcome.status !== 403)
+			failures.push(`should be refused: ${action} ${JSON.stringify(form)} → ${result.body}`);
+		else if (!outcome.data?.includes('Lead of Loddon Vale Primary'))
+			failures.push(`should name the school's lead: ${action} → ${outcome.data}`);
+	}
+	expect(failures).toEqual([]);
+	expect(await count('password_resets')).toBe(before.resets);
+	expect(await count('staff_invitations')).toBe(before.invites);
+	expect((await person('oak.loddon-vale@demo.thinksafe.test')).role).toBe('teacher');
 });

@@ -183,3 +183,71 @@ test('a lesson taught live only offers no self-paced start, and a live catch-up'
 			.getByText('Taught live only')
 	).toBeVisible();
 });
+
+test('running a lesson again afresh: a pupil answers again, and the teacher sees the same', async ({
+	browser
+}) => {
+	const lesson = programme[0];
+	const step = lesson.steps.findIndex((s) =>
+		s.blocks.some(
+			(b) =>
+				b.kind === 'quiz' &&
+				['single', 'truefalse'].includes(lesson.questions.find((q) => q.id === b.questionId)!.type)
+		)
+	);
+	const block = lesson.steps[step].blocks.find((b) => b.kind === 'quiz')!;
+	const question = lesson.questions.find(
+		(q) => block.kind === 'quiz' && q.id === block.questionId
+	)!;
+	// A Rowan pupil who answered it when the class had the lesson (the demo's history).
+	const before = await withServerDb((db) =>
+		db
+			.selectFrom('answers as a')
+			.innerJoin('pupils as p', 'p.id', 'a.pupil_id')
+			.select(['a.pupil_id', 'a.selected'])
+			.where('p.class_id', '=', classId)
+			.where('a.question_id', '=', question.id)
+			.where('a.phase', '=', 'main')
+			.orderBy('a.id')
+			.executeTakeFirstOrThrow()
+	);
+
+	const teacher = await browser.newContext();
+	const page = await teacher.newPage();
+	await signInAs(page, TEACHER);
+	await page.goto(`/classes/${classId}/sessions/new?lesson=${lesson.id}`);
+	await waitForHydration(page);
+	await expect(
+		page.getByText(/Running it again with the whole class is a fresh start/)
+	).toBeVisible();
+	const note = page.getByLabel('I have read the safeguarding note');
+	if (lesson.safeguardingHtml) await note.check();
+	await page.getByRole('button', { name: 'Start the lesson again' }).click();
+	await expect(page).toHaveURL(/\/sessions\/\d+$/);
+	const againId = Number(new URL(page.url()).pathname.split('/').pop());
+	await waitForHydration(page);
+	await page.getByRole('button', { name: 'Start lesson' }).click();
+	for (let n = 1; n <= step; n++) {
+		await expect(page.getByText(`Step ${n} of ${lesson.steps.length}`).first()).toBeVisible();
+		await page.getByRole('button', { name: 'Next', exact: true }).click();
+	}
+
+	// The pupil's screen shows the question unanswered, as the teacher's does.
+	const pupil = await pupilDevice(browser, before.pupil_id);
+	await expect(pupil.page).toHaveURL(`/session/${againId}`);
+	const form = pupil.page.locator(`[data-question="${question.id}"]`);
+	await expect(form.getByRole('button').first()).toBeVisible();
+	await expect(form.getByText(/your answer is saved/i)).toHaveCount(0);
+	const progress = page.getByRole('region', { name: 'Question 1' });
+	await expect(progress).toContainText('0 of 1 answered');
+
+	// They answer again, and both screens agree.
+	const earlier = (JSON.parse(before.selected) as number[])[0];
+	const other = question.options.findIndex((_, i) => i !== earlier);
+	await form.getByRole('button').nth(other).click();
+	await expect(form.getByText(/your answer is saved/i)).toBeVisible();
+	await expect(progress).toContainText('1 of 1 answered');
+	await expectAccessible(pupil.page);
+	await pupil.context.close();
+	await teacher.close();
+});

@@ -7,6 +7,8 @@ import {
 	suppressAverage,
 	suppressGain,
 	suppressRate,
+	suppressBreakdowns,
+	suppressOverlappingCounts,
 	suppressTable,
 	type TableCell
 } from '../../src/lib/server/disclosure';
@@ -149,6 +151,27 @@ describe('suppressTable', () => {
 		expect(result.hiddenColTotals).toEqual([]);
 	});
 
+	it('hides another cell when the hidden ones could only be one pupil each', () => {
+		// 1 + 1 + 20 = 22: two hidden cells sharing 22 − 20 = 2 pupils are 1 and 1.
+		const result = suppressTable(column([1, 1, 20, 30]), { rowTotals: false, colTotals: true });
+		expect(hidden(result)).toEqual(['An', 'Bn', 'Cn']);
+		expect(result.hiddenColTotals).toEqual([]);
+	});
+
+	it('hides the total when every cell is hidden and each could only be one pupil', () => {
+		const result = suppressTable(column([1, 1, 1, 1, 1, 1, 1, 0]), {
+			rowTotals: false,
+			colTotals: true
+		});
+		expect(result.hiddenColTotals).toEqual(['n']);
+	});
+
+	it('hides a total of 1 to 5 even when the cells already hide each other', () => {
+		const result = suppressTable(column([2, 3, 0]), { rowTotals: false, colTotals: true });
+		expect(hidden(result)).toEqual(['An', 'Bn']);
+		expect(result.hiddenColTotals).toEqual(['n']);
+	});
+
 	it('leaves a table with no small cell as it is', () => {
 		const result = suppressTable(column([6, 7, 100]), { rowTotals: true, colTotals: true });
 		expect(hidden(result)).toEqual([]);
@@ -233,5 +256,53 @@ describe('suppressTable properties', () => {
 					).toBe(true);
 			})
 		);
+	});
+});
+
+describe('suppressOverlappingCounts (weeks and lessons beside the total of distinct pupils)', () => {
+	const groups = (counts: number[]) => counts.map((count, i) => ({ key: `w${i}`, count }));
+	const keys = (r: { hidden: Set<string> }) => [...r.hidden].sort();
+
+	it('hides the next smallest group beside a lone hidden one while the total shows', () => {
+		// 15 reached, weeks 10 and [c]: the hidden week is at least 15 − 10 = 5, so at most 5.
+		const result = suppressOverlappingCounts(groups([10, 5, 0, 30]), {
+			count: 31,
+			hidden: false
+		});
+		expect(keys(result)).toEqual(['w0', 'w1']);
+		expect(result.totalHidden).toBe(false);
+	});
+
+	it('needs nothing more when two groups are already hidden', () => {
+		const result = suppressOverlappingCounts(groups([3, 4, 12]), { count: 14, hidden: false });
+		expect(keys(result)).toEqual(['w0', 'w1']);
+	});
+
+	it('hides a total of 1 to 5, and with it every group with anyone in it', () => {
+		// The issue's case: from 30 November, one week with 5 pupils and a total of 5.
+		const result = suppressOverlappingCounts(groups([5]), { count: 5, hidden: false });
+		expect(result).toEqual({ hidden: new Set(['w0']), totalHidden: true });
+	});
+
+	it('hides every group with anyone in it while the total is hidden', () => {
+		// Seven schools of one pupil each hide the total of 7; one week of 7 would give it back.
+		const result = suppressOverlappingCounts(groups([7, 0]), { count: 7, hidden: true });
+		expect(keys(result)).toEqual(['w0']);
+	});
+
+	it('asks to hide the total when a lone hidden group has nothing beside it', () => {
+		// Figures that disagree (a total larger than every group together) are still safe.
+		const result = suppressOverlappingCounts(groups([3, 0]), { count: 9, hidden: false });
+		expect(result.totalHidden).toBe(true);
+		expect(keys(result)).toEqual(['w0']);
+	});
+
+	it('hides the total for every breakdown once one of them needs it', () => {
+		const result = suppressBreakdowns({ count: 9, hidden: false }, [
+			groups([3, 0]),
+			groups([9, 8])
+		]);
+		expect(result.totalHidden).toBe(true);
+		expect(result.hidden.map((h) => [...h].sort())).toEqual([['w0'], ['w0', 'w1']]);
 	});
 });

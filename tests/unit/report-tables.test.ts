@@ -42,7 +42,8 @@ function dashboard(schools: [string, number, boolean][], weeks: [string, number]
 		byLesson: [
 			{ lessonId: 'a', title: 'A', ...figures(40) },
 			{ lessonId: 'b', title: 'B', ...figures(3) },
-			{ lessonId: 'c', title: 'C', ...figures(0) }
+			{ lessonId: 'c', title: 'C', ...figures(0) },
+			{ lessonId: 'd', title: 'D', ...figures(12) }
 		],
 		byWeek: weeks.map(([week, n]) => ({ week, sessions: 2, pupilsReached: n }))
 	} as BoroughDashboard;
@@ -108,25 +109,47 @@ describe('pupil counts the council sees', () => {
 		expect(schools.total!.cells[reached].value).toBe(94);
 	});
 
-	it('hides 1–5 pupils reached in a lesson or a week, but not none', () => {
+	it('hides 1–5 pupils reached in a lesson or a week, and the next smallest beside it, but not none', () => {
+		// With 40 reached in all, a lone hidden week could be bounded by the total less the
+		// others, so the next smallest week (and lesson) is hidden with it.
 		const tables = boroughTables(
 			dashboard(
 				[['North', 40, false]],
 				[
 					['2026-W40', 25],
 					['2026-W41', 2],
-					['2026-W42', 0]
+					['2026-W42', 0],
+					['2026-W43', 9]
 				]
 			)
 		);
 		const lessons = tables.find((t) => t.id === 'lessons')!;
 		const reached = column(lessons, 'Pupils reached');
-		expect(lessons.rows.map((r) => r.cells[reached].text)).toEqual(['40', '[c]', '0']);
+		expect(lessons.rows.map((r) => r.cells[reached].text)).toEqual(['40', '[c]', '0', '[c]']);
 		const weeks = tables.find((t) => t.id === 'weeks')!;
 		expect(weeks.rows.map((r) => [r.header.text, ...r.cells.map((c) => c.text)])).toEqual([
 			['2026-09-28', '2', '25'],
 			['2026-10-05', '2', '[c]'],
-			['2026-10-12', '2', '0']
+			['2026-10-12', '2', '0'],
+			['2026-10-19', '2', '[c]']
 		]);
+	});
+
+	it('hides a borough total of 1–5 and every week and lesson with anyone in it', () => {
+		// Two schools of 2 and 3 hide each other, but a total of 5 would still say 5 children.
+		const tables = boroughTables(
+			dashboard(
+				[
+					['North', 2, true],
+					['South', 3, true]
+				],
+				[['2026-W49', 5]]
+			)
+		);
+		const schools = tables.find((t) => t.id === 'schools')!;
+		expect(schools.total!.cells[column(schools, 'Pupils reached')].text).toBe('[c]');
+		expect(tables[0].rows.find((r) => r.key === 'Pupils reached')!.cells[0].text).toBe('[c]');
+		const weeks = tables.find((t) => t.id === 'weeks')!;
+		expect(weeks.rows[0].cells.map((c) => c.text)).toEqual(['2', '[c]']);
 	});
 });

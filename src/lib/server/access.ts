@@ -2,10 +2,13 @@
 // here about the object it touches. Refusals are 404s so that nobody learns what
 // exists outside their scope.
 import { error } from '@sveltejs/kit';
-import { getDb } from './db';
+import type { Kysely, Transaction } from 'kysely';
+import { metricsReaders } from './address-list';
+import { getDb, type DB } from './db';
 import { getSession, isInAudience } from './deliveries';
 import type { Role } from './db/schema';
 import type { PupilPrincipal, StaffPrincipal } from './auth/session';
+import { activeLeadsOf, type SchoolLead } from './schools';
 
 export interface ClassScope {
 	id: number;
@@ -107,6 +110,48 @@ export async function canManageStaffUser(user: StaffPrincipal, targetId: number)
 	);
 }
 
+/**
+ * A step on a school's staff accounts that gives an account sight of its pupils' names (or
+ * gives it back): an invitation, a reset link, turning an account on, making someone a lead.
+ */
+export type SightStep =
+	'invite-lead' | 'invite-teacher' | 'reset' | 'enable-lead' | 'enable-teacher' | 'make-lead';
+
+export type SightDecision = { allowed: true } | { allowed: false; leads: SchoolLead[] };
+
+/**
+ * No council account may come to see a class's names without the school knowing, so these
+ * steps are the school's own, taken by its leads. The coordinator may only bring in a lead
+ * (invite one, turn one back on, make one) while the school has no lead whose account is
+ * on, as when it joins. Anything else is refused, naming the leads who can do it, rather
+ * than waiting for their approval: a lead who would approve can take the step in as many
+ * clicks, and an approval is one more button pressed without reading. A reset link is
+ * never the council's: a school whose only lead is locked out has that account turned off
+ * and a new lead invited, which its staff are told of (councilNoticeSchool).
+ */
+export async function mayGiveSightOfNames(
+	user: Pick<StaffPrincipal, 'role' | 'schoolId'>,
+	schoolId: number,
+	step: SightStep,
+	db: Kysely<DB> | Transaction<DB> = getDb()
+): Promise<SightDecision> {
+	if (user.role === 'lead' && user.schoolId === schoolId) return { allowed: true };
+	const leads = await activeLeadsOf(schoolId, db);
+	const bringsALead = step === 'invite-lead' || step === 'enable-lead' || step === 'make-lead';
+	if (user.role === 'coordinator' && bringsALead && leads.length === 0) return { allowed: true };
+	return { allowed: false, leads };
+}
+
+/**
+ * The school whose staff this person is told of the council's steps on, at once, on every
+ * page: its leads; while it has no lead whose account is on, all of its staff.
+ */
+export async function councilNoticeSchool(user: StaffPrincipal): Promise<number | null> {
+	if (user.schoolId === null || user.role === 'coordinator') return null;
+	if (user.role === 'lead') return user.schoolId;
+	return (await activeLeadsOf(user.schoolId)).length === 0 ? user.schoolId : null;
+}
+
 /** School-level figures: the coordinator (aggregates only) and that school's lead. */
 export function canSeeSchoolAggregates(user: StaffPrincipal, schoolId: number): boolean {
 	return user.role === 'coordinator' || (user.role === 'lead' && user.schoolId === schoolId);
@@ -205,4 +250,9 @@ export async function assertPupilSession(pupil: PupilPrincipal, sessionId: numbe
 		error(404, 'This lesson is not one of yours.');
 	}
 	return session;
+}
+
+/** /metrics: only from the addresses the council lists in METRICS_ALLOW (loopback by default). */
+export function canReadMetrics(address: string | null): boolean {
+	return metricsReaders().includes(address);
 }

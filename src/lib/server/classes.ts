@@ -83,8 +83,10 @@ export async function auditClass(
 
 /** Trims and checks a class name; returns it or throws Refused. */
 export function cleanClassName(raw: string): string {
+	// NFKC, as for pupils' names: a full-width "Ｗｉｌｌｏｗ" or "６Ｂ" becomes the plain
+	// letters it looks like, so it cannot pass as a second class beside "Willow" or "6B".
 	const name = raw
-		.normalize('NFC')
+		.normalize('NFKC')
 		.replace(/\p{Cf}|\p{Cc}/gu, '')
 		.replace(/\s+/g, ' ')
 		.trim();
@@ -110,8 +112,9 @@ async function nameTaken(
 		.where('academic_year', '=', academicYear);
 	if (exceptId !== undefined) query = query.where('id', '<>', exceptId);
 	const rows = await query.execute();
-	const key = name.toLocaleLowerCase('en-GB');
-	return rows.some((r) => r.name.toLocaleLowerCase('en-GB') === key);
+	// A name stored before names were NFKC-normalised is compared as it would be now.
+	const key = (value: string) => value.normalize('NFKC').toLocaleLowerCase('en-GB');
+	return rows.some((r) => key(r.name) === key(name));
 }
 
 /** A class code that no class in the borough has; drawn again on the rare collision. */

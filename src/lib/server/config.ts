@@ -6,7 +6,7 @@ import { parseSchoolDay, type SchoolDay } from './safeguarding/school-hours';
 export interface Config {
 	databasePath: string;
 	lessonsDir: string;
-	demo: boolean;
+	demoChoice: DemoChoice;
 	host: string;
 	port: number;
 	help: HelpConfig;
@@ -39,14 +39,108 @@ export function readHelpConfig(env: NodeJS.ProcessEnv = process.env): HelpConfig
 	};
 }
 
+/**
+ * Whether `npm start` may load and serve the demo borough, whose staff password is in the
+ * README. On this computer alone (ORIGIN unset or loopback, listening on loopback) it
+ * loads unless DEMO=0: the two-command demo. Where other computers can reach it, only with
+ * DEMO=1, and with a loud warning. Never at an https ORIGIN: that is a real deployment,
+ * where a coordinator account anyone can sign in to would open every school to them.
+ */
+export interface DemoChoice {
+	/** Load the demo borough into an empty database and print its sign-ins. */
+	load: boolean;
+	/** How other computers can reach this server; unset when only this one can. */
+	exposed?: string;
+	/** The public address is https. */
+	https: boolean;
+	/** Why the server must not start, in one line. */
+	refused?: string;
+	/** Said at start-up when an empty database is left empty for want of DEMO=1. */
+	note?: string;
+}
+
+/** localhost, 127.x.x.x and ::1: addresses no other computer can reach. */
+export function isLoopback(hostname: string): boolean {
+	const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+	return (
+		host === 'localhost' ||
+		host.endsWith('.localhost') ||
+		host === '::1' ||
+		/^127(\.\d{1,3}){3}$/.test(host)
+	);
+}
+
+export function demoChoice(env: NodeJS.ProcessEnv = process.env): DemoChoice {
+	const origin = parseOrigin(env.ORIGIN);
+	const https = origin?.protocol === 'https:';
+	const exposed = exposure(env.HOST || '127.0.0.1', origin);
+	if (env.DEMO === '0') return { load: false, https, exposed };
+	if (origin && https) {
+		if (env.DEMO !== '1') {
+			return {
+				load: false,
+				https,
+				exposed,
+				note: 'The demo borough is not loaded at an https ORIGIN.'
+			};
+		}
+		return {
+			load: false,
+			https,
+			exposed,
+			refused: `DEMO=1 cannot be used with an https ORIGIN (${origin.origin}): the demo borough's staff password is published. Unset DEMO to start with an empty borough.`
+		};
+	}
+	if (!exposed || env.DEMO === '1') return { load: true, https, exposed };
+	return {
+		load: false,
+		https,
+		exposed,
+		note: `The demo borough is not loaded, because its password is published and ${exposed}: DEMO=1 loads it anyway, for a trial.`
+	};
+}
+
+/** How other computers could reach this server, if they can. */
+function exposure(host: string, origin: URL | undefined): string | undefined {
+	if (!isLoopback(host)) return `other computers can reach this server (HOST ${host})`;
+	if (origin && !isLoopback(origin.hostname)) {
+		return `other computers can reach this server at ${origin.origin}`;
+	}
+	return undefined;
+}
+
+function parseOrigin(value: string | undefined): URL | undefined {
+	if (!value) return undefined;
+	try {
+		return new URL(value);
+	} catch {
+		return undefined;
+	}
+}
+
 export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 	const port = Number(env.PORT ?? 3000);
 	return {
 		databasePath: path.resolve(env.DATABASE_PATH || 'data/thinksafe.db'),
 		lessonsDir: path.resolve(env.LESSONS_DIR || 'lessons'),
-		demo: env.DEMO !== '0',
+		demoChoice: demoChoice(env),
 		host: env.HOST || '127.0.0.1',
 		port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 3000,
 		help: readHelpConfig(env)
+	};
+}
+
+/** Running it (Step 11): who may read /metrics, and how much the log says. */
+export interface OpsConfig {
+	/** Addresses and CIDR ranges that may read /metrics; loopback only unless set. */
+	metricsAllow: string;
+	/** pino's level: 'info' writes a line per request; 'warn' only problems. */
+	logLevel: string;
+}
+
+export function readOpsConfig(env: NodeJS.ProcessEnv = process.env): OpsConfig {
+	return {
+		metricsAllow: env.METRICS_ALLOW?.trim() || '127.0.0.0/8, ::1',
+		logLevel: env.LOG_LEVEL?.trim() || 'info'
 	};
 }

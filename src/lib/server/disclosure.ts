@@ -108,18 +108,30 @@ export interface SuppressedCell<R extends Key = Key, C extends Key = Key> extend
 export interface TableSuppression<R extends Key = Key, C extends Key = Key> {
 	cells: SuppressedCell<R, C>[];
 	/**
-	 * Totals that must be hidden too: a line whose only other cells are already hidden
-	 * (or that has a single cell) would otherwise give the hidden cell away.
+	 * Totals that must be hidden too: one of 1–5, or one whose line has no cell left to hide
+	 * and would otherwise give a hidden cell away.
 	 */
 	hiddenRowTotals: R[];
 	hiddenColTotals: C[];
 }
 
 /**
+ * Whether the hidden cells of a line that adds up to a published total can be worked out.
+ * A hidden cell is never empty, so one hidden cell is the total less the others, and k
+ * hidden cells that share k pupils are one pupil each (two schools hidden beside a total
+ * that leaves 2 for them are 1 and 1). Any other split leaves each cell at least two values.
+ */
+function givesAway(hidden: { count: number }[]): boolean {
+	if (hidden.length === 0) return false;
+	return hidden.length === 1 || hidden.reduce((n, c) => n + c.count, 0) === hidden.length;
+}
+
+/**
  * Primary suppression (base 1–5) then secondary: while a row (or column) whose total is
- * published has exactly one hidden cell, hide its next smallest cell too (ties: the
- * first in input order; never a zero), across both dimensions until nothing changes. A
- * line with no cell left to hide has its total hidden instead. Zero-base cells are not
+ * published could give a hidden cell away (see `givesAway`), hide its next smallest cell
+ * too (ties: the first in input order; never a zero), across both dimensions until
+ * nothing changes. A line with no cell left to hide has its total hidden instead. A total
+ * is a count of pupils too, so one of 1–5 is hidden like a cell. Zero-base cells are not
  * primary: an empty cell says nothing about a child.
  */
 export function suppressTable<R extends Key, C extends Key>(
@@ -141,31 +153,46 @@ export function suppressTable<R extends Key, C extends Key>(
 			display: primary ? SUPPRESSED : String(c.count)
 		};
 	});
-	const hiddenRows = new Set<R>();
-	const hiddenCols = new Set<C>();
-
-	// Each pass hides a cell or a total, so this ends after at most cells + lines passes.
-	const fixLines = <K extends Key>(keyOf: (c: SuppressedCell<R, C>) => K, hidden: Set<K>) => {
+	const linesOf = <K extends Key>(keyOf: (c: SuppressedCell<R, C>) => K) => {
 		const lines = new Map<K, SuppressedCell<R, C>[]>();
 		for (const cell of out) {
 			const key = keyOf(cell);
 			if (!lines.has(key)) lines.set(key, []);
 			lines.get(key)!.push(cell);
 		}
+		return lines;
+	};
+	const smallTotals = <K extends Key>(keyOf: (c: SuppressedCell<R, C>) => K, on: boolean) => {
+		const hidden = new Set<K>();
+		if (!on) return hidden;
+		for (const [key, line] of linesOf(keyOf)) {
+			const base = line.reduce((n, c) => n + c.base, 0);
+			if (base > 0 && base < threshold) hidden.add(key);
+		}
+		return hidden;
+	};
+	const hiddenRows = smallTotals((c) => c.row, options.rowTotals);
+	const hiddenCols = smallTotals((c) => c.col, options.colTotals);
+
+	const hideSmallest = (line: SuppressedCell<R, C>[]): boolean => {
+		// A zero is no cover: other columns (no sessions, no pupils) usually give it away.
+		const candidates = line.filter((c) => !c.suppressed && c.count > 0);
+		if (candidates.length === 0) return false;
+		const next = candidates.reduce((a, b) => (b.count < a.count ? b : a));
+		next.suppressed = true;
+		next.reason = 'secondary';
+		next.display = SUPPRESSED;
+		return true;
+	};
+
+	// Each pass hides a cell or a total, so this ends after at most cells + lines passes.
+	const fixLines = <K extends Key>(keyOf: (c: SuppressedCell<R, C>) => K, hidden: Set<K>) => {
 		let changed = false;
-		for (const [key, line] of lines) {
+		for (const [key, line] of linesOf(keyOf)) {
+			// A hidden total of 1–5 needs no more: every cell of its line is smaller still.
 			if (hidden.has(key)) continue;
-			if (line.filter((c) => c.suppressed).length !== 1) continue;
-			// A zero is no cover: other columns (no sessions, no pupils) usually give it away.
-			const candidates = line.filter((c) => !c.suppressed && c.count > 0);
-			if (candidates.length === 0) {
-				hidden.add(key);
-			} else {
-				const next = candidates.reduce((a, b) => (b.count < a.count ? b : a));
-				next.suppressed = true;
-				next.reason = 'secondary';
-				next.display = SUPPRESSED;
-			}
+			if (!givesAway(line.filter((c) => c.suppressed))) continue;
+			if (!hideSmallest(line)) hidden.add(key);
 			changed = true;
 		}
 		return changed;
@@ -178,4 +205,65 @@ export function suppressTable<R extends Key, C extends Key>(
 		if (options.colTotals && fixLines((c) => c.col, hiddenCols)) changed = true;
 	}
 	return { cells: out, hiddenRowTotals: [...hiddenRows], hiddenColTotals: [...hiddenCols] };
+}
+
+// ——— counts of overlapping groups ———
+
+export interface OverlappingCount<K extends Key = Key> {
+	key: K;
+	/** Distinct pupils in the group. */
+	count: number;
+}
+
+export interface OverlappingSuppression<K extends Key = Key> {
+	hidden: Set<K>;
+	/** The total must be hidden (it was already, or it is 1–5, or a group would give it away). */
+	totalHidden: boolean;
+}
+
+/**
+ * Counts of distinct pupils in groups that overlap (weeks, lessons: one pupil is in
+ * several), published beside the total of distinct pupils. They do not add up to the
+ * total but bound it: no group is larger than the total, and together they are at least
+ * it. So a lone hidden group can still be worked out (the only week with anyone in it is
+ * the total; a week hidden beside 10 shown under a total of 15 is 5), and the same rule
+ * as for a table that adds up applies: never exactly one hidden group while the total
+ * shows. A hidden total could in turn be pinned between the largest group shown and the
+ * sum of those shown, so while it is hidden every group with anyone in it is hidden too.
+ * That costs nothing when the total is 1–5 (every group is smaller still); otherwise it
+ * happens only when every school that took part reached a single pupil.
+ */
+export function suppressOverlappingCounts<K extends Key>(
+	counts: OverlappingCount<K>[],
+	total: { count: number; hidden: boolean },
+	threshold = MIN_PUPILS
+): OverlappingSuppression<K> {
+	const small = (n: number) => n > 0 && n < threshold;
+	let totalHidden = total.hidden || small(total.count);
+	const hidden = new Set(counts.filter((c) => small(c.count)).map((c) => c.key));
+	if (!totalHidden && hidden.size === 1) {
+		const candidates = counts.filter((c) => c.count > 0 && !hidden.has(c.key));
+		if (candidates.length === 0) totalHidden = true;
+		else hidden.add(candidates.reduce((a, b) => (b.count < a.count ? b : a)).key);
+	}
+	if (totalHidden) for (const c of counts) if (c.count > 0) hidden.add(c.key);
+	return { hidden, totalHidden };
+}
+
+/**
+ * Several breakdowns of the same total (by lesson, by week) at once: if any of them needs
+ * the total hidden, it is hidden for all of them, and they are worked out again with it so.
+ */
+export function suppressBreakdowns<K extends Key>(
+	total: { count: number; hidden: boolean },
+	breakdowns: OverlappingCount<K>[][],
+	threshold = MIN_PUPILS
+): { totalHidden: boolean; hidden: Set<K>[] } {
+	let results = breakdowns.map((b) => suppressOverlappingCounts(b, total, threshold));
+	const totalHidden = results.some((r) => r.totalHidden);
+	if (totalHidden && !total.hidden)
+		results = breakdowns.map((b) =>
+			suppressOverlappingCounts(b, { count: total.count, hidden: true }, threshold)
+		);
+	return { totalHidden, hidden: results.map((r) => r.hidden) };
 }

@@ -2,7 +2,7 @@
 // CSV writes them, so the figures on screen and in the spreadsheet cannot drift apart.
 // Every rate arrives already passed through disclosure.ts; counts of pupils published to
 // the council pass through it here.
-import { suppressTable, SUPPRESSED, type Disclosed } from './disclosure';
+import { suppressBreakdowns, SUPPRESSED, type Disclosed } from './disclosure';
 import type { BoroughDashboard, ClassReport, Figures, SchoolSummary } from './reports';
 import type { Cell, Column, ReportTable } from '$lib/report-table';
 import type { CompletionState } from './progress';
@@ -115,18 +115,30 @@ export function schoolTables(summary: SchoolSummary): ReportTable[] {
 
 // ——— borough ———
 
-/** Primary suppression of counts of pupils with no total to protect (lessons, weeks). */
-function hideSmallCounts<K extends string>(counts: { key: K; n: number }[]): Map<K, boolean> {
-	const result = suppressTable(
-		counts.map((c) => ({ row: c.key, col: 'n', count: c.n, base: c.n })),
-		{ rowTotals: false, colTotals: false }
+/**
+ * Which counts of pupils reached the council may see. The schools' counts add up to the
+ * borough's and were hidden with it (`reports.ts`); lessons and weeks overlap (a pupil is in
+ * several), so they are hidden by their own rule against the same total. With figures that
+ * agree, none of them ever asks to hide a total the schools' table shows: a lone small group
+ * with no other beside it would make the total that group, 1–5, hidden already.
+ */
+function reachedDisclosure(d: BoroughDashboard) {
+	const { totalHidden, hidden } = suppressBreakdowns(
+		{ count: d.totals.reached, hidden: d.reachedTotalHidden },
+		[
+			d.byLesson.map((l) => ({ key: `lesson:${l.lessonId}`, count: l.reached })),
+			d.byWeek.map((w) => ({ key: `week:${w.week}`, count: w.pupilsReached }))
+		]
 	);
-	return new Map(result.cells.map((c) => [c.row, c.suppressed]));
+	return {
+		totalHidden: d.reachedTotalHidden || totalHidden,
+		lesson: (id: string) => hidden[0].has(`lesson:${id}`),
+		week: (week: string) => hidden[1].has(`week:${week}`)
+	};
 }
 
-function boroughTotalsTable(d: BoroughDashboard): ReportTable {
+function boroughTotalsTable(d: BoroughDashboard, reachedHidden: boolean): ReportTable {
 	const t = d.totals;
-	const reachedHidden = d.reachedTotalHidden;
 	const target = d.pupilTarget;
 	const ofTarget: Cell =
 		reachedHidden || !target
@@ -159,11 +171,10 @@ function boroughTotalsTable(d: BoroughDashboard): ReportTable {
 }
 
 export function boroughTables(d: BoroughDashboard): ReportTable[] {
-	const reachedHidden = d.reachedTotalHidden;
-	const lessonHidden = hideSmallCounts(d.byLesson.map((l) => ({ key: l.lessonId, n: l.reached })));
-	const weekHidden = hideSmallCounts(d.byWeek.map((w) => ({ key: w.week, n: w.pupilsReached })));
+	const reached = reachedDisclosure(d);
+	const reachedHidden = reached.totalHidden;
 	return [
-		boroughTotalsTable(d),
+		boroughTotalsTable(d, reachedHidden),
 		{
 			id: 'schools',
 			title: 'By school',
@@ -192,7 +203,7 @@ export function boroughTables(d: BoroughDashboard): ReportTable[] {
 			rows: d.byLesson.map((l) => ({
 				key: l.lessonId,
 				header: textCell(l.title),
-				cells: figureCells(l, pupilCountCell(l.reached, lessonHidden.get(l.lessonId) ?? false))
+				cells: figureCells(l, pupilCountCell(l.reached, reached.lesson(l.lessonId)))
 			})),
 			empty: 'There are no lessons in the library.'
 		},
@@ -208,10 +219,7 @@ export function boroughTables(d: BoroughDashboard): ReportTable[] {
 			rows: d.byWeek.map((w) => ({
 				key: w.week,
 				header: textCell(weekStart(w.week)),
-				cells: [
-					countCell(w.sessions),
-					pupilCountCell(w.pupilsReached, weekHidden.get(w.week) ?? false)
-				]
+				cells: [countCell(w.sessions), pupilCountCell(w.pupilsReached, reached.week(w.week))]
 			})),
 			empty: 'No sessions have been delivered in this period.'
 		}

@@ -1,6 +1,7 @@
 // The borough and its schools: the coordinator's part of the setup.
+import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from './audit';
-import { getDb, nowIso } from './db';
+import { getDb, nowIso, type DB } from './db';
 import type { StaffPrincipal } from './auth/session';
 
 export interface BoroughSettings {
@@ -104,6 +105,31 @@ export async function getSchool(id: number): Promise<{ id: number; name: string 
 		.where('id', '=', id)
 		.where('archived_at', 'is', null)
 		.executeTakeFirst();
+}
+
+export interface SchoolLead {
+	id: number;
+	displayName: string;
+	email: string;
+}
+
+/**
+ * A school's leads whose accounts are on: the people who decide who at the school sees
+ * pupils' names. Given a transaction, it reads inside it (SQLite has one connection).
+ */
+export async function activeLeadsOf(
+	schoolId: number,
+	db: Kysely<DB> | Transaction<DB> = getDb()
+): Promise<SchoolLead[]> {
+	const rows = await db
+		.selectFrom('staff_users')
+		.select(['id', 'display_name', 'email'])
+		.where('school_id', '=', schoolId)
+		.where('role', '=', 'lead')
+		.where('disabled_at', 'is', null)
+		.orderBy('display_name')
+		.execute();
+	return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
 }
 
 export type CreateSchoolResult = { ok: true; id: number } | { ok: false; message: string };

@@ -7,7 +7,10 @@ import {
 	assignableRoles,
 	canAppointSafeguardingLead,
 	canManageStaffOf,
-	canManageStaffUser
+	canManageStaffUser,
+	mayGiveSightOfNames,
+	type SightDecision,
+	type SightStep
 } from './access';
 import { requireStaff } from './auth/guards';
 import type { StaffPrincipal } from './auth/session';
@@ -25,15 +28,49 @@ import {
 	setDisabled,
 	setSafeguardingRole
 } from './staff';
+import { activeLeadsOf, getSchool } from './schools';
 
 /** The school whose staff the page manages (null: the council team), from the route. */
 export type ScopeOf = (event: RequestEvent, user: StaffPrincipal) => number | null;
 
-function rolesFor(user: StaffPrincipal, schoolId: number | null): Role[] {
+async function rolesFor(user: StaffPrincipal, schoolId: number | null): Promise<Role[]> {
 	// Council team members are coordinators; school staff are leads and teachers.
-	return schoolId === null
-		? ['coordinator']
-		: assignableRoles(user).filter((r) => r !== 'coordinator');
+	if (schoolId === null) return ['coordinator'];
+	const roles = assignableRoles(user).filter((r) => r !== 'coordinator');
+	// The coordinator brings in a school's first lead, and nobody else (access.ts).
+	if (user.role === 'coordinator')
+		return (await activeLeadsOf(schoolId)).length === 0 ? ['lead'] : [];
+	return roles;
+}
+
+const STEP_WORDS: Record<SightStep, string> = {
+	'invite-lead': 'invite another school lead',
+	'invite-teacher': 'invite its teachers',
+	reset: 'give a password reset link for one of its accounts',
+	'enable-lead': 'turn an account back on',
+	'enable-teacher': 'turn an account back on',
+	'make-lead': 'make someone a school lead'
+};
+
+/** The refusal of a step that would give an account sight of pupils' names, naming who can. */
+async function refusal(schoolId: number, step: SightStep, decision: SightDecision) {
+	if (decision.allowed) return null;
+	const school = (await getSchool(schoolId))?.name ?? 'this school';
+	const leads = decision.leads.map((l) => `${l.displayName} (${l.email})`).join(', ');
+	const message =
+		decision.leads.length === 0
+			? `Invite a school lead for ${school} first: only a lead of the school can ${STEP_WORDS[step]}.`
+			: `Only a lead of ${school} can ${STEP_WORDS[step]}: ${leads}. Ask them.` +
+				(step === 'reset'
+					? ' If none of them can sign in, turn that lead’s account off: the school then has no lead, and you can invite a new one. The school’s staff are told.'
+					: '');
+	return failWith(message, {}, 403);
+}
+
+/** Asks access.ts about a step on a school account; a failure to return, or null to go on. */
+async function checkSight(user: StaffPrincipal, schoolId: number | null, step: SightStep) {
+	if (schoolId === null) return null; // the council team: no school, no pupils
+	return refusal(schoolId, step, await mayGiveSightOfNames(user, schoolId, step));
 }
 
 async function guard(event: RequestEvent, scopeOf: ScopeOf) {
@@ -67,7 +104,7 @@ export async function loadStaffAdmin(event: RequestEvent, scopeOf: ScopeOf) {
 			createdBy: i.createdBy,
 			expiresAt: i.expiresAt
 		})),
-		roles: rolesFor(user, schoolId)
+		roles: await rolesFor(user, schoolId)
 	};
 }
 
@@ -102,7 +139,13 @@ export function staffAdminActions(scopeOf: ScopeOf) {
 			const { user, schoolId } = await guard(event, scopeOf);
 			const parsed = parseForm(Invite, await event.request.formData(), ['note']);
 			if (!parsed.ok) return parsed.failure;
-			if (!rolesFor(user, schoolId).includes(parsed.data.role)) {
+			const refused = await checkSight(
+				user,
+				schoolId,
+				parsed.data.role === 'lead' ? 'invite-lead' : 'invite-teacher'
+			);
+			if (refused) return refused;
+			if (!(await rolesFor(user, schoolId)).includes(parsed.data.role)) {
 				return failWith('You cannot invite someone with that role here.', {
 					role: 'Choose another role.'
 				});
@@ -134,6 +177,8 @@ export function staffAdminActions(scopeOf: ScopeOf) {
 		},
 		reset: async (event: RequestEvent) => {
 			const { user, person } = await target(event, scopeOf, await event.request.formData());
+			const refused = await checkSight(user, person.schoolId, 'reset');
+			if (refused) return refused;
 			const { token, expiresAt } = await createPasswordReset(person.id, user);
 			return {
 				link: {
@@ -151,6 +196,9 @@ export function staffAdminActions(scopeOf: ScopeOf) {
 		},
 		enable: async (event: RequestEvent) => {
 			const { user, person } = await target(event, scopeOf, await event.request.formData());
+			const step = person.role === 'lead' ? 'enable-lead' : 'enable-teacher';
+			const refused = await checkSight(user, person.schoolId, step);
+			if (refused) return refused;
 			await setDisabled(person.id, false, user);
 			return { done: `${person.displayName}'s account is turned back on.` };
 		},
@@ -182,6 +230,10 @@ export function staffAdminActions(scopeOf: ScopeOf) {
 			const parsed = RoleChange.safeParse({ userId: form.get('userId'), role: form.get('role') });
 			if (!parsed.success || !assignableRoles(user).includes(parsed.data.role)) {
 				return failWith('Choose lead or teacher.');
+			}
+			if (parsed.data.role === 'lead') {
+				const refused = await checkSight(user, person.schoolId, 'make-lead');
+				if (refused) return refused;
 			}
 			await changeRole(person.id, parsed.data.role, user);
 			return {

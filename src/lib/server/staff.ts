@@ -1,8 +1,17 @@
 // Staff accounts: sign-in with limits, invitations and reset links (no mail server:
 // links are shown to copy), password changes, roles and disabling.
+import { mayGiveSightOfNames } from './access';
 import { recordAudit, staffActor } from './audit';
 import { getDb, nowIso } from './db';
-import type { Role, SafeguardingRole, StaffUser, StaffUserUpdate } from './db/schema';
+import type { Transaction } from 'kysely';
+import type {
+	DB,
+	Role,
+	SafeguardingRole,
+	StaffInvitationsTable,
+	StaffUser,
+	StaffUserUpdate
+} from './db/schema';
 import { hashPassword, verifyPassword } from './auth/password';
 import { passwordProblem } from './auth/password-policy';
 import {
@@ -64,7 +73,7 @@ export async function signIn(input: {
 		return {
 			ok: false,
 			locked: true,
-			message: `Too many failed sign-ins for this account. Please wait ${plural(minutesUntil(locked, now), 'minute')}, or ask your school lead or the council coordinator for a reset link.`
+			message: `Too many failed sign-ins for this account. Please wait ${plural(minutesUntil(locked, now), 'minute')}, or ask your school lead for a reset link (council staff: the council coordinator).`
 		};
 	}
 
@@ -285,6 +294,13 @@ export async function acceptInvitation(
 				message: 'This invitation link has already been used or has expired. Ask for a new one.'
 			};
 		}
+		if (!(await stillHonoured(invitation, trx))) {
+			return {
+				ok: false,
+				message:
+					'This invitation no longer works: the school has a lead now, who can invite you. Ask them for a new link.'
+			};
+		}
 		const existing = await trx
 			.selectFrom('staff_users')
 			.select('id')
@@ -327,6 +343,32 @@ export async function acceptInvitation(
 		);
 		return { ok: true, userId };
 	});
+}
+
+/**
+ * Whoever made a school's invitation must still be allowed to when it is used: the
+ * coordinator's invitation of a school's first lead stops working once the school has a
+ * lead, so a spare link kept back cannot add a lead later without the school.
+ */
+async function stillHonoured(
+	invitation: Pick<StaffInvitationsTable, 'school_id' | 'role' | 'created_by'>,
+	trx: Transaction<DB>
+): Promise<boolean> {
+	if (invitation.school_id === null) return true;
+	const maker = await trx
+		.selectFrom('staff_users')
+		.select(['role', 'school_id'])
+		.where('id', '=', invitation.created_by)
+		.executeTakeFirst();
+	if (!maker) return false;
+	const step = invitation.role === 'lead' ? 'invite-lead' : 'invite-teacher';
+	const decision = await mayGiveSightOfNames(
+		{ role: maker.role, schoolId: maker.school_id },
+		invitation.school_id,
+		step,
+		trx
+	);
+	return decision.allowed;
 }
 
 // ——— passwords ———

@@ -1,6 +1,7 @@
 // The staff shell: who is signed in, for the navigation. This is not a guard on its
 // own — every page and action below checks again (requireStaff + access.ts).
 import { requireStaff } from '$lib/server/auth/guards';
+import { councilNotice } from '$lib/server/council-notices';
 import { staffHelpBanner } from '$lib/server/safeguarding';
 import type { LayoutServerLoad } from './$types';
 
@@ -10,6 +11,7 @@ export const load: LayoutServerLoad = async (event) => {
 	void event.url.pathname;
 	return {
 		help: await staffHelpBanner(staff),
+		council: await councilNotice(staff),
 		staff: {
 			displayName: staff.displayName,
 			role: staff.role,

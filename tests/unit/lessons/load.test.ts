@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import {
 	getLesson,
 	getLibrary,
@@ -14,6 +14,7 @@ import type { Library } from '../../../src/lib/server/lessons/types';
 import { compileLesson } from '../../../src/lib/server/lessons/compile';
 import { parseFacts } from '../../../src/lib/server/lessons/facts';
 import { lesson } from './helpers';
+import { createLogger, useLogger } from '../../../src/lib/server/log';
 
 const FIXTURES = path.resolve('tests/fixtures/lessons');
 const VALID = path.join(FIXTURES, 'valid');
@@ -298,10 +299,14 @@ describe('watchLessons', () => {
 	});
 
 	it('does not throw for a folder that does not exist', () => {
-		const logged = vi.spyOn(console, 'error').mockImplementation(() => {});
-		const stop = watchLessons(path.join(os.tmpdir(), 'think-safe-missing-watch'), () => {});
-		expect(() => stop()).not.toThrow();
-		expect(logged).toHaveBeenCalled();
-		logged.mockRestore();
+		const lines: string[] = [];
+		const previous = useLogger(createLogger({ write: (line: string) => lines.push(line) }));
+		try {
+			const stop = watchLessons(path.join(os.tmpdir(), 'think-safe-missing-watch'), () => {});
+			expect(() => stop()).not.toThrow();
+		} finally {
+			useLogger(previous);
+		}
+		expect(lines.map((line) => JSON.parse(line).event)).toContain('lessons.watch_failed');
 	});
 });

@@ -3,6 +3,8 @@
 // the client's address (ADDRESS_HEADER, XFF_DEPTH); then the sign-in throttles by
 // address treat the whole borough as one school. See README "Running behind a proxy".
 
+import { logEvent } from '../log';
+
 const README = 'README, "Running behind a proxy"';
 
 /** Schools with a pupil sign-in before we are sure there is only one address. */
@@ -33,7 +35,7 @@ export function noteSignInAddress(
 	ip: string | null,
 	schoolId: number,
 	env: AddressEnv = process.env,
-	log: (message: string) => void = console.warn
+	log: (message: string) => void = (message) => logEvent('warn', 'config.proxy', message)
 ): string | null {
 	if (seen.warned || env.ADDRESS_HEADER || ip === null) return null;
 	// A second address proves the server can tell clients apart; nothing more to learn.

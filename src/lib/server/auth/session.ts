@@ -1,16 +1,27 @@
 // Staff and pupil sessions, the way Lucia's guide describes: the cookie holds a random
-// token, the database its SHA-256. Staff sessions end after 7 days idle or 30 days in
+// token, the database its SHA-256. Staff sessions end after 2 hours idle or 12 hours in
 // all; pupil sessions after 6 hours, or when the teacher signs the class out.
 import { getDb, nowIso } from '../db';
 import type { Role } from '../db/schema';
+import { endClassStreams, endPersonStreams, endSignInStreams } from '../live';
 import { generateToken, hashToken } from './tokens';
 
-const DAY = 24 * 60 * 60 * 1000;
-export const STAFF_IDLE_MS = 7 * DAY;
-export const STAFF_ABSOLUTE_MS = 30 * DAY;
-export const PUPIL_SESSION_MS = 6 * 60 * 60 * 1000;
-/** last_seen_at is written at most this often, so reads do not each cost a write. */
-const TOUCH_EVERY_MS = 60 * 60 * 1000;
+const MINUTE = 60 * 1000;
+const HOUR = 60 * MINUTE;
+/**
+ * Staff see children's names, often on a classroom computer that the next class uses. Two
+ * hours without use covers a double lesson, break or lunch with the laptop shut, and ends
+ * a sign-in left open after the last lesson before the cleaners or an after-school club
+ * arrive. Twelve hours in all is one working day: a sign-in never lasts overnight.
+ */
+export const STAFF_IDLE_MS = 2 * HOUR;
+export const STAFF_ABSOLUTE_MS = 12 * HOUR;
+export const PUPIL_SESSION_MS = 6 * HOUR;
+/**
+ * last_seen_at is written at most this often, so reads do not each cost a write; a
+ * sign-in can therefore end up to this much sooner than STAFF_IDLE_MS after the last use.
+ */
+const TOUCH_EVERY_MS = 5 * MINUTE;
 
 export interface StaffPrincipal {
 	kind: 'staff';
@@ -91,6 +102,7 @@ export async function validateStaffSession(
 	const time = now.getTime();
 	if (row.disabled_at || time >= Date.parse(row.expires_at)) {
 		await db.deleteFrom('staff_sessions').where('id', '=', id).execute();
+		endSignInStreams('staff', [id]);
 		return null;
 	}
 	let expiresAt = new Date(row.expires_at);
@@ -121,11 +133,13 @@ export async function validateStaffSession(
 
 export async function invalidateStaffSession(sessionId: string): Promise<void> {
 	await getDb().deleteFrom('staff_sessions').where('id', '=', sessionId).execute();
+	endSignInStreams('staff', [sessionId]);
 }
 
 /** Ends every session of a user: on a password change, a reset, or when disabled. */
 export async function invalidateAllStaffSessions(userId: number): Promise<void> {
 	await getDb().deleteFrom('staff_sessions').where('user_id', '=', userId).execute();
+	endPersonStreams('staff', userId);
 }
 
 export async function createPupilSession(pupilId: number, now = new Date()): Promise<NewSession> {
@@ -169,6 +183,7 @@ export async function validatePupilSession(
 	if (!row) return null;
 	if (row.archived_at || row.class_archived_at || now.getTime() >= Date.parse(row.expires_at)) {
 		await db.deleteFrom('pupil_sessions').where('id', '=', id).execute();
+		endSignInStreams('pupil', [id]);
 		return null;
 	}
 	return {
@@ -184,6 +199,7 @@ export async function validatePupilSession(
 
 export async function invalidatePupilSession(sessionId: string): Promise<void> {
 	await getDb().deleteFrom('pupil_sessions').where('id', '=', sessionId).execute();
+	endSignInStreams('pupil', [sessionId]);
 }
 
 /** The teacher's "sign the class out": every pupil of the class, on every device. */
@@ -194,11 +210,13 @@ export async function signOutClass(classId: number): Promise<number> {
 			eb.selectFrom('pupils').select('pupils.id').where('pupils.class_id', '=', classId)
 		)
 		.executeTakeFirst();
+	endClassStreams(classId);
 	return Number(result.numDeletedRows);
 }
 
 export async function signOutPupil(pupilId: number): Promise<void> {
 	await getDb().deleteFrom('pupil_sessions').where('pupil_id', '=', pupilId).execute();
+	endPersonStreams('pupil', pupilId);
 }
 
 export async function deleteExpiredSessions(now = new Date()): Promise<void> {

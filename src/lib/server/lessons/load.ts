@@ -10,6 +10,7 @@ import { compileLesson, fileError, type CompileResult } from './compile';
 import { FACTS_FILE, parseFacts, type FactTable } from './facts';
 import { hasErrors, sortProblems } from './problems';
 import { todayIso } from './text';
+import { describeError, logEvent } from '../log';
 
 /**
  * Lessons are small (the longest shipped one is under 20 KB); anything much bigger is a mistake
@@ -204,7 +205,9 @@ export function reloadLibrary(): Library {
 	try {
 		cached = loadLessons(lessonsDir());
 	} catch (error) {
-		console.error('[lessons] reload failed; keeping the previous lessons', error);
+		logEvent('error', 'lessons.reload_failed', 'reload failed; keeping the previous lessons', {
+			error: describeError(error)
+		});
 	}
 	return getLibrary();
 }
@@ -226,11 +229,15 @@ export function watchLessons(
 		try {
 			const library = loadLessons(dir);
 			onChange(library);
-			console.info(
-				`[lessons] reloaded ${library.lessons.length} lessons (${library.errorCount} errors, ${library.warningCount} warnings)`
-			);
+			logEvent('info', 'lessons.reloaded', `reloaded ${library.lessons.length} lessons`, {
+				lessons: library.lessons.length,
+				errors: library.errorCount,
+				warnings: library.warningCount
+			});
 		} catch (error) {
-			console.error('[lessons] reload failed; keeping the previous lessons', error);
+			logEvent('error', 'lessons.reload_failed', 'reload failed; keeping the previous lessons', {
+				error: describeError(error)
+			});
 		}
 	};
 	const schedule = () => {
@@ -246,12 +253,16 @@ export function watchLessons(
 			watcher = fs.watch(dir, schedule);
 		}
 		watcher.on('error', (error) => {
-			console.error('[lessons] stopped watching the lessons folder', error);
+			logEvent('error', 'lessons.watch_stopped', 'stopped watching the lessons folder', {
+				error: describeError(error)
+			});
 			watcher?.close();
 		});
 		watcher.unref?.();
 	} catch (error) {
-		console.error('[lessons] cannot watch the lessons folder', error);
+		logEvent('error', 'lessons.watch_failed', 'cannot watch the lessons folder', {
+			error: describeError(error)
+		});
 	}
 	return () => {
 		if (timer) clearTimeout(timer);

@@ -6,6 +6,7 @@ import nodemailer, { type Transporter } from 'nodemailer';
 import { readHelpConfig, type HelpConfig } from '../config';
 import { helpReadersOf } from '../access';
 import { getDb } from '../db';
+import { logEvent } from '../log';
 
 let transport: { url: string; transporter: Transporter } | undefined;
 
@@ -53,10 +54,11 @@ export async function alertHelpReaders(
 		} catch (error) {
 			failed++;
 			// The request is stored and the banner shows it; the log says why the email did not go.
-			console.error(
-				`[help] could not email a safeguarding alert for school ${schoolId}:`,
-				(error as Error).message
-			);
+			// The message only: an SMTP error object can carry the recipient's address.
+			logEvent('error', 'help.email_failed', 'could not email a safeguarding alert', {
+				schoolId,
+				reason: (error as Error).message
+			});
 		}
 	}
 	return { sent, failed };

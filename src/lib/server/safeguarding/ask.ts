@@ -1,6 +1,7 @@
 // The pupil's side of a request for help: store it once, then alert the school's readers
 // (by email when configured) without holding the pupil up.
 import type { PupilPrincipal } from '../auth/session';
+import { describeError, logEvent } from '../log';
 import { alertHelpReaders } from './alerts';
 import { submitHelpRequest, type SubmitResult } from './requests';
 
@@ -13,7 +14,7 @@ export async function askForHelp(
 	if (result.ok && result.created) {
 		// Stored already: an email that fails is logged, and the in-app banner still shows it.
 		alertHelpReaders(result.schoolId).catch((error: unknown) =>
-			console.error('[help] alert failed:', (error as Error).message)
+			logEvent('error', 'help.alert_failed', 'alert failed', { error: describeError(error) })
 		);
 	}
 	return result;

@@ -1,5 +1,6 @@
 // Letting go on time: the server removes requests' words once they are due, at start and
 // then every hour, so the date a safeguarding lead is shown is the date it happens.
+import { describeError, logEvent } from '../log';
 import { removeDueHelpText } from './requests';
 
 const HOUR = 60 * 60 * 1000;
@@ -8,7 +9,9 @@ const HOUR = 60 * 60 * 1000;
 export function scheduleHelpTextRemoval(): () => void {
 	const run = () =>
 		removeDueHelpText().catch((error: unknown) =>
-			console.error('[help] could not remove due request text:', (error as Error).message)
+			logEvent('error', 'help.removal_failed', 'could not remove due request text', {
+				error: describeError(error)
+			})
 		);
 	void run();
 	const timer = setInterval(run, HOUR);

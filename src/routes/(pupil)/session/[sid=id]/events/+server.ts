@@ -1,17 +1,18 @@
 // Live updates for a pupil's device: the session's state (step, status, reveal) as
 // Server-Sent Events. Sent first on every (re)connection, so a device lands on the
-// current step at once; no names and no answers ever go down this stream.
+// current step at once; no names and no answers ever go down this stream. The stream
+// ends with the pupil's sign-in, and a pupil has only a few open at once (live.ts).
 import { assertPupilSession, parseId } from '$lib/server/access';
 import { requirePupil } from '$lib/server/auth/guards';
+import { signedInStream } from '$lib/server/auth/live-sign-ins';
 import { liveState } from '$lib/server/deliveries';
 import { getLesson } from '$lib/server/lessons';
-import { eventStream } from '$lib/server/live';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
 	const pupil = requirePupil(event);
 	const session = await assertPupilSession(pupil, parseId(event.params.sid));
-	return eventStream(session.id, 'pupil', {
+	return signedInStream(pupil, session.id, {
 		event: 'state',
 		data: liveState(session, getLesson(session.lessonId))
 	});

@@ -2,7 +2,7 @@ import { error } from '@sveltejs/kit';
 import { parseId } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
-import { getSchool } from '$lib/server/schools';
+import { activeLeadsOf, getSchool } from '$lib/server/schools';
 import type { Actions, PageServerLoad } from './$types';
 
 // The coordinator manages any school's staff; a lead is sent to their own page.
@@ -16,7 +16,8 @@ export const load: PageServerLoad = async (event) => {
 	const admin = await loadStaffAdmin(event, scope);
 	const school = await getSchool(parseId(event.params.id));
 	if (!school) error(404, 'There is no such school.');
-	return { ...admin, school };
+	const leads = await activeLeadsOf(school.id);
+	return { ...admin, school, leads: leads.map((l) => ({ name: l.displayName, email: l.email })) };
 };
 
 export const actions: Actions = staffAdminActions(scope);
