@@ -6,7 +6,10 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		// BUILD_DIR lets several checkouts' test runs build side by side without clobbering.
-		adapter: adapter({ out: process.env.BUILD_DIR || 'build', precompress: false }),
+		// precompress: the build writes each script, style and SVG once more as .br and .gz,
+		// which adapter-node serves to browsers that accept them; pages and data are
+		// compressed as they go out (scripts/compress.ts).
+		adapter: adapter({ out: process.env.BUILD_DIR || 'build', precompress: true }),
 		outDir: process.env.BUILD_DIR ? `${process.env.BUILD_DIR}-kit` : '.svelte-kit',
 		// Kit hashes its own inline bootstrap script, so 'self' plus hashes is enough:
 		// no page may load anything from another origin (ICO Children's Code, no CDN or analytics).

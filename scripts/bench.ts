@@ -1,125 +1,32 @@
 // `npm run bench -- --out FILE`: the built server on loopback with a fresh database of a
 // whole borough (1,900 pupils in 63 live sessions), measuring in one run:
-//   ceiling — the cheapest signed-in request; answers — every pupil answering every
-//   question as fast as the server allows, each response checked; sync — 1,900
+//   ceiling — the cheapest signed-in request; answers at a classroom's rate — every
+//   pupil answering one question, 200 a second whatever the replies (open loop); answers —
+//   every pupil answering every other question as fast as the server allows, each response
+//   checked; sync — 1,900
 //   EventSource clients and the time from a teacher's "next" to each receiving it;
 //   and the server's peak resident memory.
-import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { createPupilSession, createStaffSession } from '../src/lib/server/auth/session';
-import { migrateToLatest, openDatabase, useHandle, closeDatabase } from '../src/lib/server/db';
-import { setLiveStep, startSession, getSession } from '../src/lib/server/deliveries';
-import { getLibrary } from '../src/lib/server/lessons';
-import { joinSession } from '../src/lib/server/progress';
-import { BUILD_MARKER, buildIfStale } from './build-if-stale';
-import { buildBorough } from './bench/borough';
+import { openDatabase } from '../src/lib/server/db';
+import { buildIfStale } from './build-if-stale';
+import {
+	arg,
+	CLASSES,
+	openStream,
+	ORIGIN,
+	peakRssMb,
+	post,
+	prepare,
+	PUPILS,
+	startServer,
+	type Setup
+} from './load-borough';
 
-const PUPILS = 1900;
-const CLASSES = 63;
-const SCHOOLS = 40;
-const PORT = Number(process.env.BENCH_PORT ?? 4600);
-const ORIGIN = `http://127.0.0.1:${PORT}`;
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 100);
-
-function arg(name: string): string | undefined {
-	const i = process.argv.indexOf(name);
-	return i >= 0 ? process.argv[i + 1] : undefined;
-}
-
-interface Setup {
-	dir: string;
-	dbPath: string;
-	pupils: { cookie: string; sessionId: number }[];
-	teachers: { cookie: string; sessionId: number }[];
-	questions: { id: string; selected: number[] }[];
-}
-
-async function prepare(): Promise<Setup> {
-	const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'thinksafe-bench-'));
-	const dbPath = path.join(dir, 'bench.db');
-	const handle = openDatabase(dbPath);
-	await migrateToLatest(handle.db);
-	useHandle(handle);
-	const borough = buildBorough(handle, { schools: SCHOOLS, classes: CLASSES, pupils: PUPILS });
-	const lesson = getLibrary().lessons[0];
-	const setup: Setup = { dir, dbPath, pupils: [], teachers: [], questions: [] };
-	setup.questions = lesson.questions.map((q) => ({
-		id: q.id,
-		selected: [
-			Math.max(
-				0,
-				q.options.findIndex((o) => o.correct)
-			)
-		]
-	}));
-	for (const cls of borough.classes) {
-		const teacher = {
-			kind: 'staff' as const,
-			id: cls.teacherId,
-			email: '',
-			displayName: '',
-			role: 'teacher' as const,
-			schoolId: cls.schoolId,
-			sessionId: ''
-		};
-		const sessionId = await startSession(
-			{ classId: cls.id, lessonId: lesson.id, mode: 'live' },
-			teacher
-		);
-		const session = (await getSession(sessionId))!;
-		// On the last step: every question is open (a live question opens at its step), so
-		// the answer phase may send any of them.
-		await setLiveStep(session, lesson.steps.length - 1);
-		const staff = await createStaffSession(cls.teacherId);
-		setup.teachers.push({ cookie: `ts-staff=${staff.token}`, sessionId });
-		for (const pupilId of cls.pupilIds) {
-			await joinSession(session, pupilId);
-			const { token } = await createPupilSession(pupilId);
-			setup.pupils.push({ cookie: `ts-pupil=${token}`, sessionId });
-		}
-	}
-	await closeDatabase();
-	return setup;
-}
-
-function startServer(dbPath: string): Promise<ChildProcess> {
-	const child = spawn(process.execPath, [BUILD_MARKER], {
-		env: {
-			...process.env,
-			DATABASE_PATH: dbPath,
-			HOST: '127.0.0.1',
-			PORT: String(PORT),
-			ORIGIN,
-			SHUTDOWN_TIMEOUT: '1'
-		},
-		stdio: ['ignore', 'ignore', 'inherit']
-	});
-	return new Promise((resolve, reject) => {
-		const deadline = Date.now() + 30_000;
-		const poll = () => {
-			http
-				.get(`${ORIGIN}/healthz`, (res) => {
-					res.resume();
-					if (res.statusCode === 200) resolve(child);
-					else setTimeout(poll, 200);
-				})
-				.on('error', () =>
-					Date.now() > deadline ? reject(new Error('server did not start')) : setTimeout(poll, 200)
-				);
-		};
-		poll();
-	});
-}
-
-function peakRssMb(pid: number): number {
-	const status = fs.readFileSync(`/proc/${pid}/status`, 'utf8');
-	const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
-	return Math.round((kb / 1024) * 10) / 10;
-}
+const OPEN_LOOP_RATE = Number(process.env.BENCH_OPEN_RATE ?? 200);
 
 async function ceiling(setup: Setup) {
 	let i = 0;
@@ -149,18 +56,30 @@ async function ceiling(setup: Setup) {
 	};
 }
 
-async function answers(setup: Setup) {
-	const work = setup.pupils.flatMap((p, n) =>
-		setup.questions.map((q) => ({
-			...p,
-			body: JSON.stringify({
-				clientId: `bench-${n}-${q.id}`.slice(0, 64),
-				questionId: q.id,
-				phase: 'main',
-				selected: q.selected
-			})
-		}))
+type AnswerWork = { cookie: string; sessionId: number; body: string }[];
+
+/** Every pupil's answer to each of `questions` (indexes into the lesson's scored questions). */
+function answerWork(setup: Setup, questions: (q: number) => boolean): AnswerWork {
+	return setup.pupils.flatMap((p, n) =>
+		setup.questions
+			.filter((_, i) => questions(i))
+			.map((q) => ({
+				...p,
+				body: JSON.stringify({
+					clientId: `bench-${n}-${q.id}`.slice(0, 64),
+					questionId: q.id,
+					phase: 'main',
+					selected: q.selected
+				})
+			}))
 	);
+}
+
+/**
+ * Answers as fast as CONNECTIONS clients can send them (closed loop), or, with `rate`, at a
+ * fixed rate whatever the replies (open loop: a class answering, not a queue of clients).
+ */
+async function answers(setup: Setup, work: AnswerWork, rate?: number) {
 	let next = 0;
 	let acknowledged = 0;
 	let bad = 0;
@@ -169,6 +88,7 @@ async function answers(setup: Setup) {
 		connections: CONNECTIONS,
 		amount: work.length,
 		timeout: 30,
+		...(rate ? { overallRate: rate } : {}),
 		requests: [
 			{
 				method: 'POST',
@@ -217,65 +137,6 @@ function countStored(dbPath: string): number {
 	return n;
 }
 
-/** Opens one EventSource-style stream; resolves `ready` after the first event. */
-function openStream(
-	pupil: { cookie: string; sessionId: number },
-	onState: (step: number, at: number) => void
-) {
-	let ready!: () => void;
-	const readyPromise = new Promise<void>((r) => (ready = r));
-	const req = http.get(
-		`${ORIGIN}/session/${pupil.sessionId}/events`,
-		{ headers: { cookie: pupil.cookie, accept: 'text/event-stream' }, agent: false },
-		(res) => {
-			res.setEncoding('utf8');
-			let buffer = '';
-			res.on('data', (chunk: string) => {
-				const at = performance.now();
-				buffer += chunk;
-				let end: number;
-				while ((end = buffer.indexOf('\n\n')) >= 0) {
-					const frame = buffer.slice(0, end);
-					buffer = buffer.slice(end + 2);
-					const data = /^data: (.*)$/m.exec(frame)?.[1];
-					if (data && /^event: state$/m.test(frame)) {
-						onState((JSON.parse(data) as { currentStep: number }).currentStep, at);
-						ready();
-					}
-				}
-			});
-		}
-	);
-	req.on('error', () => ready());
-	return { ready: readyPromise, close: () => req.destroy() };
-}
-
-function post(pathname: string, cookie: string, form: Record<string, string>): Promise<number> {
-	const body = new URLSearchParams(form).toString();
-	return new Promise((resolve, reject) => {
-		const req = http.request(
-			`${ORIGIN}${pathname}`,
-			{
-				method: 'POST',
-				headers: {
-					cookie,
-					origin: ORIGIN,
-					'content-type': 'application/x-www-form-urlencoded',
-					'content-length': Buffer.byteLength(body),
-					accept: 'application/json',
-					'x-sveltekit-action': 'true'
-				}
-			},
-			(res) => {
-				res.resume();
-				resolve(res.statusCode ?? 0);
-			}
-		);
-		req.on('error', reject);
-		req.end(body);
-	});
-}
-
 async function sync(setup: Setup) {
 	const sentAt = new Map<number, number>();
 	const latencies: number[] = [];
@@ -321,8 +182,18 @@ async function main() {
 	try {
 		console.log('Measuring the ceiling (cheapest signed-in request)…');
 		const top = await ceiling(setup);
-		console.log('Measuring answers…');
-		const answered = await answers(setup);
+		// A year group answering one question within ten seconds: about 200 a second.
+		console.log(`Measuring answers at ${OPEN_LOOP_RATE} a second (open loop)…`);
+		const steady = await answers(
+			setup,
+			answerWork(setup, (i) => i === 0),
+			OPEN_LOOP_RATE
+		);
+		console.log('Measuring answers (closed loop, as fast as they can go)…');
+		const answered = await answers(
+			setup,
+			answerWork(setup, (i) => i > 0)
+		);
 		const stored = countStored(setup.dbPath);
 		console.log('Measuring sync (1,900 EventSource clients)…');
 		const synced = await sync(setup);
@@ -330,6 +201,13 @@ async function main() {
 		const report = {
 			ceiling: { per_s: top.per_s, p99_ms: top.p99_ms },
 			answers: { ...answered, stored },
+			answers_open_loop: {
+				rate_per_s: OPEN_LOOP_RATE,
+				requests: steady.requests,
+				p50_ms: steady.p50_ms,
+				p99_ms: steady.p99_ms,
+				errors: steady.errors
+			},
 			ratio: Math.round((answered.per_s / top.per_s) * 100) / 100,
 			sync: synced,
 			rss_mb,
@@ -338,11 +216,16 @@ async function main() {
 		};
 		console.table({
 			ceiling: { 'req/s': top.per_s, 'p99 ms': top.p99_ms, errors: top.errors },
+			'answers, open loop': {
+				'req/s': OPEN_LOOP_RATE,
+				'p99 ms': steady.p99_ms,
+				errors: steady.errors
+			},
 			answers: { 'req/s': answered.per_s, 'p99 ms': answered.p99_ms, errors: answered.errors },
 			sync: { 'req/s': '', 'p99 ms': synced.p99_ms, errors: synced.clients - synced.received }
 		});
 		console.log(
-			`acknowledged ${answered.acknowledged}, stored ${stored}; ratio ${report.ratio}; peak RSS ${rss_mb} MB`
+			`acknowledged ${steady.acknowledged + answered.acknowledged}, stored ${stored}; ratio ${report.ratio}; peak RSS ${rss_mb} MB`
 		);
 		if (out) {
 			fs.mkdirSync(path.dirname(path.resolve(out)), { recursive: true });

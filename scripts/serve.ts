@@ -3,9 +3,11 @@
 // live streams end first (a device reconnects by itself once the server is back), requests
 // in flight finish, new requests get 503 with Retry-After, and only then is the database
 // closed. adapter-node's own build/index.js instead waits for open streams for the whole
-// shutdown timeout and then resets whatever was still in flight.
+// shutdown timeout and then resets whatever was still in flight. On the way out, pages and
+// data are compressed (compress.ts) and every 503 says when to try again.
 import http from 'node:http';
 import { CLOSE_STREAMS_EVENT } from '../src/lib/server/live';
+import { compressResponse } from './compress';
 
 /** adapter-node's handler: a polka-style middleware (static files, prerendered, then Kit). */
 type Middleware = (
@@ -42,6 +44,21 @@ function refuse(response: http.ServerResponse): void {
 	// Connection: close, so a kept-alive connection does not bring its next request here.
 	response.setHeader('Connection', 'close');
 	response.end('Think Safe is restarting. Please try again in a moment.\n');
+}
+
+/**
+ * Every 503 says when to try again: the server's own while stopping, and SvelteKit's when
+ * the database cannot save just now (a full disk, a lock held elsewhere: db/faults.ts),
+ * which a page or an endpoint cannot add a header to.
+ */
+function askToRetryOn503(response: http.ServerResponse): void {
+	const writeHead = response.writeHead;
+	response.writeHead = function (this: http.ServerResponse, status: number, ...rest: unknown[]) {
+		if (status === 503 && !this.hasHeader('retry-after')) {
+			this.setHeader('Retry-After', String(RETRY_AFTER_S));
+		}
+		return (writeHead as (...args: unknown[]) => http.ServerResponse).call(this, status, ...rest);
+	} as typeof writeHead;
 }
 
 function notFound(response: http.ServerResponse): void {
@@ -87,6 +104,8 @@ export async function serve(options: ServeOptions): Promise<http.Server> {
 	const server = http.createServer((request, response) => {
 		for (const [name, value] of headers) response.setHeader(name, value);
 		if (stopping) return refuse(response);
+		askToRetryOn503(response);
+		compressResponse(request, response);
 		inFlight.add(response);
 		response.once('close', () => {
 			inFlight.delete(response);

@@ -7,6 +7,7 @@ import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
 import { getLibrary } from '$lib/server/lessons';
 import { settleRevisions } from '$lib/server/lesson-revisions';
 import { scheduleHelpTextRemoval } from '$lib/server/safeguarding';
+import { scheduleRetention } from '$lib/server/retention';
 import { securityHeaders } from '$lib/server/security-headers';
 import { describeError, logEvent, logRequest, newRequestId, type Asker } from '$lib/server/log';
 import { recordRequest } from '$lib/server/metrics';
@@ -34,10 +35,12 @@ export const init: ServerInit = async () => {
 		);
 	});
 	const stopHelpTextRemoval = scheduleHelpTextRemoval();
+	const stopRetention = scheduleRetention();
 	logEvent('info', 'server.ready', 'ready: database migrated, lessons loaded');
 	process.once('sveltekit:shutdown', () => {
 		logEvent('info', 'server.stopping', 'stopping; closing the database');
 		stopHelpTextRemoval();
+		stopRetention();
 		void closeDatabase();
 	});
 };

@@ -128,6 +128,9 @@ const MATRIX: Record<string, Expectation> = {
 	'/join/[code]/[pupilId=id]': { allow: 'everyone' },
 	'/card/[token]': { allow: 'everyone' },
 	'/healthz': { allow: 'everyone' },
+	// The privacy notices: public, so that families can read them before anyone signs in.
+	'/privacy': { allow: 'everyone' },
+	'/privacy/pupils': { allow: 'everyone' },
 	// Decided by the address asking (METRICS_ALLOW), not by who is signed in: these requests
 	// come from loopback, which the default allows (tests/e2e/operations.spec.ts refuses others).
 	'/metrics': { allow: 'everyone' },
@@ -169,6 +172,15 @@ const MATRIX: Record<string, Expectation> = {
 	'/school/staff/council': { allow: leads, notFoundForStaff: true },
 	'/school/report': { allow: leads },
 	'/school/report.csv': { allow: leads },
+	// Closing a year: each school's lead for their school (an empty form closes nothing).
+	'/school/year': { allow: leads },
+	// A family's rights: the school's lead finds the pupil, sees and downloads everything held
+	// and erases it. Anyone else, another school's lead and the council included, gets "not
+	// found". The canary's open request for help is withheld from the lead (not a reader).
+	'/school/pupils': { allow: leads },
+	'/school/pupils/[pupilId=id]': { allow: ['lead'], notFoundForStaff: true },
+	'/school/pupils/[pupilId=id]/data.json': { allow: ['lead'], notFoundForStaff: true },
+	'/school/pupils/[pupilId=id]/erase': { allow: ['lead'], notFoundForStaff: true },
 	'/audit': { allow: [...leads, 'coordinator'] },
 	// Each school's safeguarding lead reads their own school's list (the other DSL's is
 	// empty); one school's request opens for its DSL alone. Leads of a school with a DSL,
@@ -184,7 +196,8 @@ const MATRIX: Record<string, Expectation> = {
 	'/borough/schools': { allow: ['coordinator'] },
 	'/borough/schools/[id=id]': { allow: ['coordinator'] },
 	'/borough/team': { allow: ['coordinator'] },
-	'/borough/settings': { allow: ['coordinator'] }
+	'/borough/settings': { allow: ['coordinator'] },
+	'/borough/year': { allow: ['coordinator'] }
 };
 
 function allowed(rule: Rule, who: Persona): boolean {

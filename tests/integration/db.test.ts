@@ -6,17 +6,22 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, DatabaseOpenError } from '../../src/lib/server/db';
 import { DEMO_SCHOOLS, demoSignIns, seedDemo } from '../../src/lib/server/demo';
+import { DEMO_PAST_YEAR } from '../../src/lib/server/demo-past-year';
+
+/** This year's 280 pupils, and last year's closed class. */
+const DEMO_PUPILS = 280 + DEMO_PAST_YEAR.pupils;
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
 
 describe('the database', () => {
-	it('opens in WAL mode with synchronous=FULL, foreign keys and a busy timeout', () => {
+	it('opens in WAL mode with synchronous=FULL, foreign keys and no busy timeout (writes wait without blocking)', () => {
 		const { sqlite } = ctx.handle;
 		expect(sqlite.pragma('journal_mode', { simple: true })).toBe('wal');
 		expect(sqlite.pragma('synchronous', { simple: true })).toBe(2);
 		expect(sqlite.pragma('foreign_keys', { simple: true })).toBe(1);
-		expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(5000);
+		// A busy timeout would sleep Node's only thread: see db/patient-driver.ts.
+		expect(sqlite.pragma('busy_timeout', { simple: true })).toBe(0);
 	});
 
 	it('applies every migration once, and again is a no-op', async () => {
@@ -97,9 +102,9 @@ describe('the demo borough', () => {
 			);
 		expect(await count('schools')).toBe(6);
 		const classes = DEMO_SCHOOLS.reduce((n, s) => n + s.classes.length, 0);
-		expect(await count('classes')).toBe(classes);
+		expect(await count('classes')).toBe(classes + 1);
 		expect(await count('staff_users')).toBe(1 + 6 * 2 + classes);
-		expect(await count('pupils')).toBe(280);
+		expect(await count('pupils')).toBe(DEMO_PUPILS);
 		const settings = await db.selectFrom('borough_settings').selectAll().executeTakeFirstOrThrow();
 		expect(settings).toMatchObject({ name: 'Basingstoke and Deane (demo)', pupil_target: 1900 });
 	});
@@ -139,7 +144,7 @@ describe('the demo borough', () => {
 				.selectFrom('pupils')
 				.select((eb) => eb.fn.countAll<number>().as('n'))
 				.executeTakeFirstOrThrow()
-		).toEqual({ n: 280 });
+		).toEqual({ n: DEMO_PUPILS });
 	});
 
 	it('gives every demo sign-in a unique address', () => {
@@ -175,7 +180,9 @@ describe('npm run db:backup', () => {
 		expect(result.stderr).toBe('');
 		expect(result.stdout).toContain('integrity check ok');
 		const copy = new Database(target, { readonly: true });
-		expect((copy.prepare('select count(*) as n from pupils').get() as { n: number }).n).toBe(280);
+		expect((copy.prepare('select count(*) as n from pupils').get() as { n: number }).n).toBe(
+			DEMO_PUPILS
+		);
 		copy.close();
 	});
 

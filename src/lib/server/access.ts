@@ -201,6 +201,39 @@ export function canAppointSafeguardingLead(user: StaffPrincipal, schoolId: numbe
 	return schoolId !== null && canManageStaffOf(user, schoolId);
 }
 
+/**
+ * Closing an academic year (its classes archived, codes and cards stopped): the coordinator
+ * for the whole borough (`schoolId` null), a lead for their own school. Teachers do not: it
+ * ends every class of the year, not just their own.
+ */
+export function canCloseAcademicYear(user: StaffPrincipal, schoolId: number | null): boolean {
+	if (schoolId === null) return user.role === 'coordinator';
+	return user.role === 'lead' && user.schoolId === schoolId;
+}
+
+/**
+ * A family's rights over a pupil's records (everything held, and erasing it): a lead of the
+ * pupil's school only. The school answers a parent's request as the data controller; a
+ * teacher sees only their classes, and the council never sees a pupil's name. Returns the
+ * pupil's school, or a 404 for anyone else.
+ */
+export async function assertCanHandlePupilRecords(
+	user: StaffPrincipal,
+	pupilId: number
+): Promise<{ pupilId: number; schoolId: number }> {
+	const row =
+		user.role === 'lead' && user.schoolId !== null
+			? await getDb()
+					.selectFrom('pupils as p')
+					.innerJoin('classes as c', 'c.id', 'p.class_id')
+					.select('c.school_id')
+					.where('p.id', '=', pupilId)
+					.executeTakeFirst()
+			: undefined;
+	if (!row || row.school_id !== user.schoolId) error(404, 'There is no such pupil in your school.');
+	return { pupilId, schoolId: row.school_id };
+}
+
 export function canSeeBorough(user: StaffPrincipal): boolean {
 	return user.role === 'coordinator';
 }

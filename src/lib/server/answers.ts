@@ -3,6 +3,7 @@
 // because each synchronous=FULL commit costs an fsync.
 import { sql } from 'kysely';
 import { getDb } from './db';
+import { isRefusal } from './db/faults';
 import type { Answer, Phase } from './db/schema';
 import { getSession, isInAudience, type SessionInfo } from './deliveries';
 import { getLesson, gradeAnswer, validateSelection, type Lesson, type Question } from './lessons';
@@ -79,14 +80,13 @@ async function admissible(
 			`There is no question "${String(input.questionId).slice(0, 60)}" in this lesson.`
 		);
 	if (input.phase !== 'pre' && input.phase !== 'main') return refuse(400, 'Unknown phase.');
-	const progress = await getProgress(session.id, input.pupil.id);
 	if (input.phase === 'pre') {
 		if (!question.check || !question.scored)
 			return refuse(400, 'That question is not in the knowledge check.');
 		// "Before" means before the lesson: once a pupil has seen a step, or answered in it (and
 		// so been told the right answers), it is too late.
 		if (
-			progress.furthestStep >= 0 ||
+			(await getProgress(session.id, input.pupil.id)).furthestStep >= 0 ||
 			(await hasMainAnswer(input.pupil.id, lesson.id, session.run))
 		) {
 			return refuse(409, 'The knowledge check is only before the lesson starts.');
@@ -94,9 +94,13 @@ async function admissible(
 	} else if (session.mode === 'live') {
 		// A live lesson's question opens when the class reaches its step: never from the lobby,
 		// where its answer key would spoil the knowledge check. A step the pupil has seen stays
-		// open, so an answer kept on the device while the teacher went back is not lost.
+		// open, so an answer kept on the device while the teacher went back is not lost. (The
+		// pupil's progress is read only then: the usual answer, on the class's step, needs none.)
 		const step = lesson.steps.findIndex((s) => s.id === question.stepId);
-		if (step > Math.max(session.currentStep, progress.furthestStep))
+		if (
+			step > session.currentStep &&
+			step > (await getProgress(session.id, input.pupil.id)).furthestStep
+		)
 			return refuse(409, 'Your teacher has not reached this question yet.');
 	}
 	const problem = validateSelection(question, input.selected);
@@ -182,6 +186,15 @@ async function flush(): Promise<void> {
 		batch.forEach((p, i) => p.resolve(results[i]));
 	} catch (error) {
 		batch.forEach((p) => p.reject(error));
+		// Refused for want of the database (a full disk, the write lock held elsewhere past the
+		// wait: a 503, logged once in db/faults.ts): the answers that came in meanwhile would
+		// wait as long again for the same refusal. They get it now; their devices keep them
+		// and send them again.
+		if (isRefusal(error)) {
+			const waiting = queue;
+			queue = [];
+			waiting.forEach((p) => p.reject(error));
+		}
 	} finally {
 		flushing = false;
 		if (queue.length) void flush();

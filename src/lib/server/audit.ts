@@ -74,6 +74,8 @@ export interface AuditRow {
 	at: string;
 	action: string;
 	actorType: string;
+	/** Kept after a staff account is deleted, when actorName is gone with it. */
+	actorId: number | null;
 	actorName: string | null;
 	schoolName: string | null;
 	targetType: string | null;
@@ -99,6 +101,7 @@ export async function listAuditEvents(options: {
 			'e.at',
 			'e.action',
 			'e.actor_type',
+			'e.actor_id',
 			'u.display_name as actor_name',
 			's.name as school_name',
 			'e.target_type',
@@ -116,6 +119,7 @@ export async function listAuditEvents(options: {
 		at: r.at,
 		action: r.action,
 		actorType: r.actor_type,
+		actorId: r.actor_id,
 		actorName: r.actor_name,
 		schoolName: r.school_name,
 		targetType: r.target_type,

@@ -102,7 +102,6 @@ interface ClassKept {
 interface ClassInfo {
 	schoolId: number;
 	academicYear: string;
-	archived: boolean;
 }
 
 export interface SchoolInfo {
@@ -343,11 +342,11 @@ async function lastSeq(): Promise<number> {
 	return Number(row?.seq ?? 0);
 }
 
-/** Classes and schools: which school, which year, whether archived, and schools' names. */
+/** Classes and schools: which school, which year, and schools' names. */
 async function readPlaces(state: State): Promise<void> {
 	const db = getDb();
 	const [classes, schools] = await Promise.all([
-		db.selectFrom('classes').select(['id', 'school_id', 'academic_year', 'archived_at']).execute(),
+		db.selectFrom('classes').select(['id', 'school_id', 'academic_year']).execute(),
 		db
 			.selectFrom('schools')
 			.select(['id', 'name'])
@@ -356,10 +355,7 @@ async function readPlaces(state: State): Promise<void> {
 			.execute()
 	]);
 	state.classInfo = new Map(
-		classes.map((c) => [
-			c.id,
-			{ schoolId: c.school_id, academicYear: c.academic_year, archived: c.archived_at !== null }
-		])
+		classes.map((c) => [c.id, { schoolId: c.school_id, academicYear: c.academic_year }])
 	);
 	state.schools = schools;
 	// Which classes and schools each view covers may have changed: views start again.
@@ -550,7 +546,8 @@ const newGroup = (): GroupTally => ({ tally: emptyTally(), roll: 0, sessions: 0 
 
 /**
  * Adds one class to a view (`sign` −1 takes it out). Sessions count wherever they were
- * taught; pupils only while their class and school are open, as report-facts.ts counts.
+ * taught; pupils while their school is open, their class archived or not (a closed year
+ * keeps its figures), as report-facts.ts counts.
  */
 function contribute(state: State, view: View, classId: number, sign: 1 | -1): void {
 	const info = state.classInfo.get(classId);
@@ -567,7 +564,7 @@ function contribute(state: State, view: View, classId: number, sign: 1 | -1): vo
 		view.byLesson.get(l.id)!.sessions += sign * cell.sessions;
 		addWeeks(view.sessionWeeks, cell.sessionWeeks, sign);
 	}
-	if (info.archived || !school) return;
+	if (!school) return;
 	view.all.roll += sign * kept.roll;
 	school.roll += sign * kept.roll;
 	for (const l of view.inPlay) {

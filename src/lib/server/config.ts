@@ -10,6 +10,7 @@ export interface Config {
 	host: string;
 	port: number;
 	help: HelpConfig;
+	retention: RetentionConfig;
 }
 
 /** Requests for help (Step 7): how quickly, when, and how long the pupil's words are kept. */
@@ -33,9 +34,78 @@ export function readHelpConfig(env: NodeJS.ProcessEnv = process.env): HelpConfig
 	return {
 		ackSchoolHours: positiveNumber(env.HELP_ACK_SCHOOL_HOURS, 2),
 		schoolDay: parseSchoolDay(env.SCHOOL_DAY ?? '') ?? { start: 8 * 60 + 30, end: 15 * 60 + 30 },
-		textRetentionDays: positiveNumber(env.HELP_TEXT_RETENTION_DAYS, 30),
+		textRetentionDays: readRetentionConfig(env).helpTextDays,
 		smtpUrl: env.SMTP_URL?.trim() || null,
 		mailFrom: env.MAIL_FROM?.trim() || 'Think Safe <no-reply@thinksafe.invalid>'
+	};
+}
+
+/**
+ * How long Think Safe keeps each thing it holds (Step 11), in one place: the jobs that delete
+ * (src/lib/server/retention, the help-text removal, the nightly backup's pruning) and both
+ * privacy notices read these values, so a notice cannot promise a period the server does not
+ * keep. The reasons for each default are in privacy-notice.ts, beside the words the notices use.
+ */
+export interface RetentionConfig {
+	/** Months after the end of the academic year (31 August) that a pupil's records are kept. */
+	pupilMonths: number;
+	/** Days a request for help's words are kept once it is recorded in the school's own system. */
+	helpTextDays: number;
+	/** Months without a sign-in after which a staff account is turned off. */
+	staffIdleMonths: number;
+	/** Months a turned-off staff account is kept (so its school can turn it back on) before it is deleted. */
+	staffDeleteMonths: number;
+	/**
+	 * Months the audit log keeps an entry. Never shorter than staffIdleMonths: the log's
+	 * sign-ins are how the server knows an account is still used.
+	 */
+	auditMonths: number;
+	/** Days each nightly backup is kept (deploy/thinksafe-backup.service reads the same variable). */
+	backupDays: number;
+	/**
+	 * Not settings, listed here so the notices name them: counts of wrong sign-in tries (keyed
+	 * by email or address) outlive their 15-minute window by a day at most, and invitation
+	 * and reset links (an invitation's note names who it was for) by 30 days after they expire.
+	 */
+	signInCounterDays: 1;
+	spentLinkDays: 30;
+}
+
+/** Whole numbers only: half a month is not a period anyone can check against a calendar. */
+function wholeNumber(value: string | undefined, fallback: number): number {
+	const n = Number(value?.trim());
+	return value?.trim() && Number.isInteger(n) && n > 0 ? n : fallback;
+}
+
+export function readRetentionConfig(env: NodeJS.ProcessEnv = process.env): RetentionConfig {
+	const staffIdleMonths = wholeNumber(env.STAFF_IDLE_MONTHS, 12);
+	return {
+		pupilMonths: wholeNumber(env.PUPIL_RETENTION_MONTHS, 12),
+		helpTextDays: wholeNumber(env.HELP_TEXT_RETENTION_DAYS, 30),
+		staffIdleMonths,
+		staffDeleteMonths: wholeNumber(env.STAFF_DELETE_MONTHS, 12),
+		auditMonths: Math.max(staffIdleMonths, wholeNumber(env.AUDIT_RETENTION_MONTHS, 72)),
+		backupDays: wholeNumber(env.BACKUP_RETENTION_DAYS, 14),
+		signInCounterDays: 1,
+		spentLinkDays: 30
+	};
+}
+
+/**
+ * What the privacy notices say about who is responsible, as the council words it. Left
+ * unset, the notice for parents shows a marked gap rather than words nobody chose.
+ */
+export interface PrivacyConfig {
+	/** How to reach the council's data protection officer (PRIVACY_CONTACT). */
+	contact: string | null;
+	/** The council's statement of its lawful basis (PRIVACY_LAWFUL_BASIS). */
+	lawfulBasis: string | null;
+}
+
+export function readPrivacyConfig(env: NodeJS.ProcessEnv = process.env): PrivacyConfig {
+	return {
+		contact: env.PRIVACY_CONTACT?.trim() || null,
+		lawfulBasis: env.PRIVACY_LAWFUL_BASIS?.trim() || null
 	};
 }
 
@@ -126,7 +196,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): Config {
 		demoChoice: demoChoice(env),
 		host: env.HOST || '127.0.0.1',
 		port: Number.isInteger(port) && port > 0 && port < 65536 ? port : 3000,
-		help: readHelpConfig(env)
+		help: readHelpConfig(env),
+		retention: readRetentionConfig(env)
 	};
 }
 

@@ -41,7 +41,7 @@ interface ClassPlan {
 	paper?: { lesson: number; kind: 'present' | 'absent' }[];
 }
 
-interface SchoolPlan {
+export interface SchoolPlan {
 	/** Chance of a right answer before the lesson (knowledge check) and during it. */
 	pre: number;
 	main: number;
@@ -165,7 +165,7 @@ interface Pupil {
 	awayWeight: number;
 }
 
-class Generator {
+export class Generator {
 	private nextKey = 0;
 	readonly rows: Rows = {
 		sessions: [],
@@ -588,7 +588,7 @@ export async function seedDemoHistory(
 	await write(trx, gen.rows);
 }
 
-async function write(trx: Transaction<DB>, rows: Rows): Promise<void> {
+export async function write(trx: Transaction<DB>, rows: Rows): Promise<void> {
 	// Sessions in time order, so that ids grow with time as they do in use.
 	const order = [...rows.sessions].sort((a, b) =>
 		a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : 0

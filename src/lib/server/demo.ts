@@ -3,6 +3,7 @@
 import type { Kysely } from 'kysely';
 import { hashPassword } from './auth/password';
 import { seedDemoHelpRequest, seedDemoHistory, type DemoClassRef } from './demo-history';
+import { DEMO_PAST_YEAR, seedDemoPastYear } from './demo-past-year';
 import { nowIso } from './db';
 import type { DB, Role, SafeguardingRole } from './db/schema';
 import { makeClassCode, makePicturePassword, seededInt } from './random';
@@ -230,6 +231,7 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 		const codes = new Set<string>();
 		const made: DemoClassRef[] = [];
 		const schoolIds = new Map<string, number>();
+		const leadIds = new Map<string, number>();
 		for (const school of DEMO_SCHOOLS) {
 			const { id: schoolId } = await trx
 				.insertInto('schools')
@@ -237,9 +239,12 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 				.returning('id')
 				.executeTakeFirstOrThrow();
 			schoolIds.set(school.name, schoolId);
-			await staff(
-				signIns.find((s) => s.role === 'lead' && s.school === school.name)!,
-				schoolId
+			leadIds.set(
+				school.slug,
+				await staff(
+					signIns.find((s) => s.role === 'lead' && s.school === school.name)!,
+					schoolId
+				)
 			);
 
 			for (const cls of school.classes) {
@@ -299,6 +304,16 @@ export async function seedDemo(db: Kysely<DB>, now = new Date()): Promise<boolea
 		await seedDemoHelpRequest(trx, now, {
 			classRef: made.find((c) => c.school === loddon.slug && c.className === 'Willow')!,
 			dslId: dsls.get(loddon.name)!
+		});
+		// Last, with its own random numbers: last year's closed class leaves all of the above
+		// exactly as it was.
+		const past = made.find((c) => c.school === DEMO_PAST_YEAR.school)!;
+		await seedDemoPastYear(trx, now, {
+			schoolId: past.schoolId,
+			teacherId: past.teacherId,
+			leadId: leadIds.get(DEMO_PAST_YEAR.school)!,
+			firstNames: FIRST_NAMES,
+			initials: INITIALS
 		});
 	});
 	return true;

@@ -29,7 +29,7 @@ export interface ReportFilter {
 
 /** The headline figures of any group of pupils (a class, a school, a lesson, the borough). */
 export interface Figures {
-	/** Pupils on roll (not archived). */
+	/** Pupils on roll (not archived themselves; their class may be, in a closed year). */
 	pupils: number;
 	/** Distinct pupils present in at least one session. */
 	reached: number;
@@ -158,12 +158,16 @@ export function scopedSessions(scope: Scope, filter: ReportFilter) {
 	return q;
 }
 
+/**
+ * The pupils a report counts. A class archived when its academic year closed still counts
+ * in that year's figures (its pupils were on roll that year), so closing a year changes no
+ * figure; only an archived school's pupils are left out.
+ */
 export function scopedPupils(scope: Scope, filter: ReportFilter) {
 	let q = getDb()
 		.selectFrom('pupils as p')
 		.innerJoin('classes as c', 'c.id', 'p.class_id')
 		.innerJoin('schools as sc', 'sc.id', 'c.school_id')
-		.where('c.archived_at', 'is', null)
 		.where('sc.archived_at', 'is', null);
 	if (scope.classId !== undefined) q = q.where('p.class_id', '=', scope.classId);
 	if (scope.schoolId !== undefined) q = q.where('c.school_id', '=', scope.schoolId);

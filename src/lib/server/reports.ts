@@ -277,14 +277,20 @@ export async function schoolSummary(
 		.select(['id', 'name'])
 		.where('id', '=', schoolId)
 		.executeTakeFirstOrThrow();
+	// Archived classes too (a closed year's): their pupils are in the school's totals, so
+	// their rows stay beside them, after the open classes and named with their year.
 	let classQuery = db
 		.selectFrom('classes')
-		.select(['id', 'name'])
-		.where('school_id', '=', schoolId)
-		.where('archived_at', 'is', null)
-		.orderBy('name');
+		.select(['id', 'name', 'academic_year', 'archived_at'])
+		.where('school_id', '=', schoolId);
 	if (filter.academicYear) classQuery = classQuery.where('academic_year', '=', filter.academicYear);
-	const classes = await classQuery.execute();
+	const byName = (a: string, b: string) => a.localeCompare(b, 'en-GB', { numeric: true });
+	const classes = (await classQuery.execute()).sort(
+		(a, b) =>
+			Number(a.archived_at !== null) - Number(b.archived_at !== null) ||
+			byName(b.academic_year, a.academic_year) ||
+			byName(a.name, b.name)
+	);
 	const facts = await loadFacts({ schoolId }, filter, lessons);
 	return {
 		schoolId: school.id,
@@ -292,7 +298,7 @@ export async function schoolSummary(
 		legend: LEGEND,
 		classes: classes.map((c) => ({
 			classId: c.id,
-			name: c.name,
+			name: c.archived_at === null ? c.name : `${c.name} (${c.academic_year}, archived)`,
 			...figures(facts, { classId: c.id })
 		})),
 		byLesson: lessonFigures(facts),

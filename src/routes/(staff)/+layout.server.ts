@@ -3,6 +3,7 @@
 import { requireStaff } from '$lib/server/auth/guards';
 import { councilNotice } from '$lib/server/council-notices';
 import { staffHelpBanner } from '$lib/server/safeguarding';
+import { schoolYearReminder } from '$lib/server/school-year';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {
@@ -12,6 +13,7 @@ export const load: LayoutServerLoad = async (event) => {
 	return {
 		help: await staffHelpBanner(staff),
 		council: await councilNotice(staff),
+		schoolYear: await schoolYearReminder(staff),
 		staff: {
 			displayName: staff.displayName,
 			role: staff.role,

@@ -1,20 +1,27 @@
 // Liveness for the council's monitoring: public by design, says nothing about anyone.
+// 503 when the database cannot be read or cannot be written (a full disk, a failing one,
+// a write lock held elsewhere past the wait): see $lib/server/db/health.
 import { json } from '@sveltejs/kit';
-import { sql } from 'kysely';
 import { allowAnyone } from '$lib/server/auth/guards';
-import { getDb } from '$lib/server/db';
+import { getHandle } from '$lib/server/db';
+import { RETRY_AFTER_S } from '$lib/server/db/faults';
+import { checkDatabaseHealth } from '$lib/server/db/health';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
 	allowAnyone(event);
+	const headers = { 'Cache-Control': 'no-store' };
+	let health;
 	try {
-		await sql`select 1 as ok`.execute(getDb());
-		return json({ status: 'ok' }, { headers: { 'Cache-Control': 'no-store' } });
+		health = await checkDatabaseHealth(getHandle());
 	} catch (error) {
-		const reason = error instanceof Error ? error.message : 'database unavailable';
-		return json(
-			{ status: 'unavailable', reason: `database: ${reason}` },
-			{ status: 503, headers: { 'Cache-Control': 'no-store' } }
-		);
+		// The database could not even be opened.
+		const reason = error instanceof Error ? error.message : 'unavailable';
+		health = { ok: false as const, reason };
 	}
+	if (health.ok) return json({ status: 'ok' }, { headers });
+	return json(
+		{ status: 'unavailable', reason: `database: ${health.reason}` },
+		{ status: 503, headers: { ...headers, 'Retry-After': String(RETRY_AFTER_S) } }
+	);
 };

@@ -1,11 +1,15 @@
 // Opens the SQLite database once per process, with the durability settings the
-// product promises (WAL, synchronous=FULL), and runs migrations.
+// product promises (WAL, synchronous=FULL), and runs migrations. Waiting for the write lock
+// never blocks the server (patient-driver.ts); a full disk or a failing one is told apart
+// from a file that is not SQLite (faults.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, SqliteDialect, type MigrationResultSet } from 'kysely';
+import { Kysely, Migrator, type MigrationResultSet } from 'kysely';
 import { readConfig } from '../config';
+import { faultOf, openFailureMessage } from './faults';
 import { migrations } from './migrations';
+import { PatientSqliteDialect, WriteGate } from './patient-driver';
 import type { DB } from './schema';
 
 export type { DB } from './schema';
@@ -14,12 +18,34 @@ export interface Handle {
 	db: Kysely<DB>;
 	sqlite: Database.Database;
 	path: string;
+	/** The write lock's turn and the state of writing (for /healthz). */
+	writes: WriteGate;
 }
 
 /** A problem a person can act on: printed as one line by the start script. */
 export class DatabaseOpenError extends Error {}
 
-export function openDatabase(file: string): Handle {
+export interface OpenOptions {
+	/**
+	 * How long a write may wait for another program's write lock before it is refused with
+	 * a 503 (Retry-After) and the pupil's device keeps the answer: longer than a backup or a
+	 * migration holds it, shorter than a proxy's timeout.
+	 */
+	lockWaitMs?: number;
+}
+
+export const LOCK_WAIT_MS = 20_000;
+
+/**
+ * While opening nothing else is served yet, so SQLite may wait for a lock itself here;
+ * afterwards it never does (see patient-driver.ts).
+ */
+const OPEN_BUSY_TIMEOUT_MS = 5000;
+
+/** Each open Kysely's handle, so that a failed migration can name the file and its disk. */
+const opened = new WeakMap<Kysely<DB>, Handle>();
+
+export function openDatabase(file: string, options: OpenOptions = {}): Handle {
 	const dir = path.dirname(file);
 	try {
 		fs.mkdirSync(dir, { recursive: true });
@@ -31,7 +57,7 @@ export function openDatabase(file: string): Handle {
 	}
 	let sqlite: Database.Database;
 	try {
-		sqlite = new Database(file);
+		sqlite = new Database(file, { timeout: OPEN_BUSY_TIMEOUT_MS });
 	} catch (error) {
 		throw new DatabaseOpenError(`Cannot open the database ${file}: ${describe(error)}.`);
 	}
@@ -39,17 +65,21 @@ export function openDatabase(file: string): Handle {
 		sqlite.pragma('journal_mode = WAL');
 		sqlite.pragma('synchronous = FULL');
 		sqlite.pragma('foreign_keys = ON');
-		sqlite.pragma('busy_timeout = 5000');
+		// Deleted rows are overwritten with zeros, not left in free space, from the first write
+		// on (retention and erasure promise "deleted"): see secure-delete.ts.
+		sqlite.pragma('secure_delete = ON');
 		// Reading the schema proves the file really is a SQLite database.
 		sqlite.prepare('select count(*) as n from sqlite_schema').get();
+		sqlite.pragma('busy_timeout = 0');
 	} catch (error) {
 		sqlite.close();
-		throw new DatabaseOpenError(
-			`${file} is not a usable SQLite database (${describe(error)}): move it aside or set DATABASE_PATH to another file.`
-		);
+		throw new DatabaseOpenError(openFailureMessage(file, dir, error));
 	}
-	const db = new Kysely<DB>({ dialect: new SqliteDialect({ database: sqlite }) });
-	return { db, sqlite, path: file };
+	const writes = new WriteGate(sqlite, options.lockWaitMs ?? LOCK_WAIT_MS);
+	const db = new Kysely<DB>({ dialect: new PatientSqliteDialect(writes) });
+	const handle = { db, sqlite, path: file, writes };
+	opened.set(db, handle);
+	return handle;
 }
 
 function describe(error: unknown): string {
@@ -64,6 +94,13 @@ export async function migrateToLatest(db: Kysely<DB>): Promise<MigrationResultSe
 	const result = await migrator.migrateToLatest();
 	if (result.error) {
 		const failed = result.results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+		// A full disk or a held lock is no fault of the migration: say what to fix.
+		const fault = faultOf(result.error);
+		if (fault) {
+			const file = opened.get(db)?.path ?? 'the database';
+			const why = openFailureMessage(file, path.dirname(file), result.error);
+			throw new DatabaseOpenError(`Database migration ${failed} could not run: ${why}`);
+		}
 		throw new DatabaseOpenError(`Database migration ${failed} failed: ${describe(result.error)}`);
 	}
 	return result;

@@ -21,7 +21,10 @@ export const load: PageServerLoad = async (event) => {
 					? 'Someone not signed in'
 					: e.actorType === 'pupil'
 						? 'A pupil'
-						: 'Think Safe'),
+						: // A staff account deleted under the retention periods keeps its number here.
+							e.actorType === 'staff'
+							? `A deleted account (staff #${e.actorId})`
+							: 'Think Safe'),
 			school: e.schoolName,
 			// Pupils are never named or numbered in the log's view: "a pupil" is enough.
 			target:
@@ -29,7 +32,9 @@ export const load: PageServerLoad = async (event) => {
 					? 'a pupil'
 					: e.targetType === 'staff'
 						? `staff #${e.targetId}`
-						: (e.targetType ?? ''),
+						: e.targetType === 'academic_year'
+							? `academic year ${e.targetId}`
+							: (e.targetType ?? ''),
 			email: typeof e.detail?.email === 'string' ? e.detail.email : null,
 			ip: e.ip
 		})),

@@ -1,0 +1,12 @@
+// How long things are kept, applied: the daily job and its parts (periods: config.ts).
+export { runRetention, scheduleRetention, type RetentionRun } from './daily';
+export {
+	applyStaffRetention,
+	unusedAccounts,
+	STAFF_REFERENCES,
+	type StaffRetentionResult
+} from './staff-accounts';
+export { removeOldAuditEntries } from './audit-log';
+export { DELETED_ACCOUNT, scrubAuditDetails } from './audit-scrub';
+export { removeSpentLinks, removeStaleSignInCounters } from './spent-records';
+export { monthsBefore, daysBefore } from './dates';
