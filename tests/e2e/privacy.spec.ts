@@ -37,7 +37,7 @@ test('a pupil finds what Think Safe knows about them from their pages, in plain 
 	await waitForHydration(page);
 	await expect(page.getByRole('heading', { level: 1, name: PUPILS_LINK })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Who can see it' })).toBeVisible();
-	await expect(page.getByText('deleted 1 year after the end of the school year')).toBeVisible();
+	await expect(page.getByText('kept for 1 year after the end of the school year')).toBeVisible();
 	// Still the pupil's own frame: their page and the way to ask for help are one tap away.
 	await expect(page.getByRole('link', { name: 'My page' })).toBeVisible();
 	await expect(page.getByRole('link', { name: "I'm worried about something" })).toBeVisible();
@@ -96,7 +96,7 @@ test('a server with other retention periods says them on both notices', async ()
 		const text = async (url: string) =>
 			(await (await fetch(`${server.url}${url}`)).text()).replace(/<[^>]+>/g, ' ');
 		const pupils = await text('/privacy/pupils');
-		expect(pupils).toMatch(/deleted\s+18 months\s+after the end of the school year/);
+		expect(pupils).toMatch(/kept for\s+18 months\s+after the end of the school year/);
 		expect(pupils).toMatch(/45 days\s+after that/);
 		expect(pupils).toMatch(/deleted after\s+21 days/);
 		const parents = await text('/privacy');
