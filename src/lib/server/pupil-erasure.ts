@@ -14,6 +14,7 @@ import type { DB } from './db/schema';
 import { flushDeletions } from './db/secure-delete';
 import { displayName } from './pupil-names';
 import { isHelpOpen } from './pupil-records';
+import { removeHelpText } from './safeguarding';
 
 /** The rows of a pupil's that erasure deletes, counted, so the lead sees what will go. */
 export interface ErasureCounts {
@@ -224,27 +225,7 @@ async function letRecordedHelpGo(
 		.select(['id', 'school_id'])
 		.where('id', 'in', ids)
 		.execute();
-	await trx
-		.updateTable('help_requests')
-		.set({
-			message: null,
-			topics: '[]',
-			outcome: null,
-			pupil_id: null,
-			class_id: null,
-			text_removed_at: at
-		})
-		.where('id', 'in', ids)
-		.execute();
-	await trx
-		.updateTable('help_request_notes')
-		.set({ body: null })
-		.where('request_id', 'in', ids)
-		.execute();
-	await trx
-		.insertInto('help_request_notes')
-		.values(ids.map((id) => ({ request_id: id, kind: 'text-removed' as const, created_at: at })))
-		.execute();
+	await removeHelpText(trx, ids, at);
 	for (const row of rows)
 		await recordAudit(
 			{

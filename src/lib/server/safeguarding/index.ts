@@ -30,6 +30,7 @@ export {
 	isOverdue,
 	listHelpRequests,
 	removeDueHelpText,
+	removeHelpText,
 	submitHelpRequest,
 	unacknowledgedHelp,
 	viewHelpRequest,

@@ -15,9 +15,9 @@ import { recordAudit, staffActor } from '../audit';
 import type { PupilPrincipal, StaffPrincipal } from '../auth/session';
 import { readHelpConfig, type HelpConfig } from '../config';
 import { getDb } from '../db';
-import type { HelpNoteKind, HelpRequestsTable } from '../db/schema';
+import type { DB, HelpNoteKind, HelpRequestsTable } from '../db/schema';
 import { schoolMinutesBetween } from './school-hours';
-import type { Selectable } from 'kysely';
+import type { Selectable, Transaction } from 'kysely';
 
 type Keys<L extends readonly { key: string }[]> = [L[number]['key'], ...L[number]['key'][]];
 const keysOf = <L extends readonly { key: string }[]>(list: L) =>
@@ -449,6 +449,40 @@ export async function unacknowledgedHelp(schoolId: number, now = new Date()): Pr
 // ——— letting go ———
 
 /**
+ * What letting go of requests means, in one place: their words, topics, outcome and notes'
+ * text, and the link to the pupil and class, go; a dated `text-removed` note says so. Used when
+ * the kept period ends (removeDueHelpText) and when a family's erasure reaches a recorded one.
+ */
+export async function removeHelpText(
+	trx: Transaction<DB>,
+	ids: number[],
+	at: string
+): Promise<void> {
+	if (ids.length === 0) return;
+	await trx
+		.updateTable('help_requests')
+		.set({
+			message: null,
+			topics: '[]',
+			outcome: null,
+			pupil_id: null,
+			class_id: null,
+			text_removed_at: at
+		})
+		.where('id', 'in', ids)
+		.execute();
+	await trx
+		.updateTable('help_request_notes')
+		.set({ body: null })
+		.where('request_id', 'in', ids)
+		.execute();
+	await trx
+		.insertInto('help_request_notes')
+		.values(ids.map((id) => ({ request_id: id, kind: 'text-removed' as const, created_at: at })))
+		.execute();
+}
+
+/**
  * Removes the pupil's words (and the notes' text) from requests recorded in the school's
  * own system once their retention period is over, keeping only what the borough's counts
  * need: the school, when it was made and when it was acknowledged.
@@ -464,34 +498,11 @@ export async function removeDueHelpText(now = new Date()): Promise<number> {
 				.where('text_removed_at', 'is', null)
 				.execute();
 			if (due.length === 0) return 0;
-			const ids = due.map((row) => row.id);
-			await trx
-				.updateTable('help_requests')
-				.set({
-					message: null,
-					topics: '[]',
-					outcome: null,
-					pupil_id: null,
-					class_id: null,
-					text_removed_at: now.toISOString()
-				})
-				.where('id', 'in', ids)
-				.execute();
-			await trx
-				.updateTable('help_request_notes')
-				.set({ body: null })
-				.where('request_id', 'in', ids)
-				.execute();
-			await trx
-				.insertInto('help_request_notes')
-				.values(
-					ids.map((id) => ({
-						request_id: id,
-						kind: 'text-removed' as const,
-						created_at: now.toISOString()
-					}))
-				)
-				.execute();
+			await removeHelpText(
+				trx,
+				due.map((row) => row.id),
+				now.toISOString()
+			);
 			for (const row of due) {
 				await recordAudit(
 					{
