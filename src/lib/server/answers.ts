@@ -41,9 +41,15 @@ function refuse(status: 400 | 403 | 404 | 409, message: string): AnswerResult {
 }
 
 /** What the pupil is told: the key only for a main-phase answer, never in the check. */
-export function feedbackFor(question: Question, selected: number[], phase: Phase): AnswerFeedback {
-	if (phase === 'pre') return { selected, correct: null, correctIndexes: [], feedbackHtml: [] };
-	const graded = gradeAnswer(question, selected);
+export function feedbackFor(
+	question: Question,
+	selected: number[],
+	phase: Phase,
+	/** When the caller has graded this very selection already (the answer path). */
+	graded = phase === 'pre' ? undefined : gradeAnswer(question, selected)
+): AnswerFeedback {
+	if (phase === 'pre' || !graded)
+		return { selected, correct: null, correctIndexes: [], feedbackHtml: [] };
 	return {
 		selected,
 		correct: graded.correct,
@@ -234,7 +240,10 @@ export async function submitAnswer(input: AnswerInput, now = new Date()): Promis
 	return {
 		ok: true,
 		created: stored.created,
-		feedback: feedbackFor(question, stored.selected, input.phase)
+		// A new answer is the selection graded above; a retry or second try is the one stored.
+		feedback: stored.created
+			? feedbackFor(question, selected, input.phase, graded)
+			: feedbackFor(question, stored.selected, input.phase)
 	};
 }
 

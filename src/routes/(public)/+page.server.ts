@@ -1,4 +1,4 @@
-import { allowAnyone } from '$lib/server/auth/guards';
+import { allowAnyone, signedInKind } from '$lib/server/auth/guards';
 import { helpContacts } from '$lib/server/help';
 import type { PageServerLoad } from './$types';
 
@@ -6,6 +6,6 @@ export const load: PageServerLoad = async (event) => {
 	allowAnyone(event);
 	return {
 		help: helpContacts(),
-		signedIn: event.locals.staff ? 'staff' : event.locals.pupil ? 'pupil' : null
+		signedIn: signedInKind(event)
 	};
 };

@@ -48,3 +48,8 @@ export function requirePupil(event: Event): PupilPrincipal {
 
 /** For pages anyone may open: says so explicitly, so every route starts with a guard. */
 export function allowAnyone(_event: Event): void {}
+
+/** Who is signed in on a public page, for its header links: staff, a pupil, or nobody. */
+export function signedInKind(event: Event): 'staff' | 'pupil' | null {
+	return event.locals.staff ? 'staff' : event.locals.pupil ? 'pupil' : null;
+}

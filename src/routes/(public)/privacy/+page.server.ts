@@ -1,6 +1,6 @@
 // The privacy notice for parents, carers and staff: public, worded from the same settings
 // as the jobs that delete (src/lib/server/privacy-notice.ts).
-import { allowAnyone } from '$lib/server/auth/guards';
+import { allowAnyone, signedInKind } from '$lib/server/auth/guards';
 import { getPrivacyNotice } from '$lib/server/privacy-notice';
 import type { PageServerLoad } from './$types';
 
@@ -8,6 +8,6 @@ export const load: PageServerLoad = async (event) => {
 	allowAnyone(event);
 	return {
 		notice: await getPrivacyNotice(),
-		signedIn: event.locals.staff ? 'staff' : event.locals.pupil ? 'pupil' : null
+		signedIn: signedInKind(event)
 	};
 };
