@@ -12,6 +12,9 @@
 // built from the tables); and `dashboard_repeat_ms`, a repeat with nothing written in
 // between. The CSV, built from the dashboard, is measured after a write and on repeat;
 // class reports are never remembered, and each run asks for a different class.
+// Last, the built server is started on the same file with the heap limit `npm start` gives
+// it, asked for the dashboard, the CSV and a class report, and its peak memory read
+// (scripts/bench/server-memory.ts): what a county's server needs.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +30,7 @@ import { boroughCsv } from '../src/lib/server/report-exports';
 import { boroughDashboard, classReport, type ReportFilter } from '../src/lib/server/reports';
 import { buildBorough } from './bench/borough';
 import { deliverProgramme } from './bench/programme';
+import { measureServerMemory, type ServerMemory } from './bench/server-memory';
 
 const COUNTY = { schools: 150, classes: 500, pupils: 15_000 };
 const SCALES = (process.env.BENCH_SCALES ?? '1,4').split(',').map(Number);
@@ -93,6 +97,8 @@ interface ScaleResult {
 	class_report_ms: number;
 	csv_ms: number;
 	csv_repeat_ms: number;
+	/** The built server on this database, with npm start's heap limit (server-memory.ts). */
+	server: ServerMemory;
 }
 
 async function measureScale(scale: number, csv: CsvExport): Promise<ScaleResult> {
@@ -176,6 +182,7 @@ async function measureScale(scale: number, csv: CsvExport): Promise<ScaleResult>
 		await csv();
 		const csvAfterWrite = await afterWrite(() => csv());
 		const csvRepeat = await warm(() => csv());
+		const server = await measureServerMemory(handle, file, borough.classes[0].id);
 		await closeDatabase();
 		return {
 			scale,
@@ -189,7 +196,8 @@ async function measureScale(scale: number, csv: CsvExport): Promise<ScaleResult>
 			dashboard_repeat_ms: dashboardRepeat,
 			class_report_ms: median(classRuns),
 			csv_ms: csvAfterWrite,
-			csv_repeat_ms: csvRepeat
+			csv_repeat_ms: csvRepeat,
+			server
 		};
 	} finally {
 		fs.rmSync(dir, { recursive: true, force: true });
@@ -225,7 +233,9 @@ async function main() {
 			build_s: 'building the database: borough, sessions, attendance, progress, answers',
 			growth: 'dashboard_ms at 4× ÷ dashboard_ms at 1×',
 			growth_busy: 'dashboard_busy_ms at 4× ÷ at 1×',
-			growth_first: 'dashboard_first_ms at 4× ÷ at 1×'
+			growth_first: 'dashboard_first_ms at 4× ÷ at 1×',
+			server:
+				'the built server on the same file (heap limit as npm start, or SERVER_NODE_FLAGS): dashboard, CSV and a class report twice; peak resident memory'
 		},
 		scales,
 		growth: ratio('dashboard_ms'),
@@ -250,7 +260,8 @@ async function main() {
 					'repeat ms': s.dashboard_repeat_ms,
 					'class report ms': s.class_report_ms,
 					'csv ms': s.csv_ms,
-					'csv repeat ms': s.csv_repeat_ms
+					'csv repeat ms': s.csv_repeat_ms,
+					'server peak MB': s.server.ok ? s.server.peak_rss_mb : 'failed'
 				}
 			])
 		)

@@ -21,7 +21,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createPupilSession, createStaffSession } from '../src/lib/server/auth/session';
 import { closeDatabase, migrateToLatest, openDatabase, useHandle } from '../src/lib/server/db';
-import { getSession, setLiveStep, startSession } from '../src/lib/server/deliveries';
+import { getClassSession, setLiveStep, createClassSession } from '../src/lib/server/class-sessions';
 import { seedDemo } from '../src/lib/server/demo';
 import { getLibrary } from '../src/lib/server/lessons';
 import { buildIfStale } from './build-if-stale';
@@ -97,7 +97,7 @@ async function prepareWorld(): Promise<World> {
 		if (!lesson) continue;
 		let sessionId: number;
 		try {
-			sessionId = await startSession(
+			sessionId = await createClassSession(
 				{ classId: cls.id, lessonId: lesson.id, mode: 'live' },
 				teacher
 			);
@@ -105,7 +105,7 @@ async function prepareWorld(): Promise<World> {
 			continue; // a class with a lesson running already
 		}
 		// The last step: every question is open.
-		await setLiveStep((await getSession(sessionId))!, lesson.steps.length - 1);
+		await setLiveStep((await getClassSession(sessionId))!, lesson.steps.length - 1);
 		world.teacherCookie ||= `ts-staff=${(await createStaffSession(cls.teacher_id)).token}`;
 		const pupils = await handle.db
 			.selectFrom('pupils')

@@ -3,11 +3,8 @@
 // address is ORIGIN's (the one staff use), else http://127.0.0.1:PORT.
 import { readConfig } from '../src/lib/server/config';
 import { DatabaseOpenError, migrateToLatest, openDatabase, useHandle } from '../src/lib/server/db';
-import {
-	createFirstCoordinator,
-	FIRST_LINK_HOURS,
-	FirstCoordinatorRefused
-} from '../src/lib/server/first-coordinator';
+import { createFirstCoordinator, FIRST_LINK_HOURS } from '../src/lib/server/first-coordinator';
+import { Refused } from '../src/lib/server/refusal';
 
 const [name, email] = process.argv.slice(2);
 if (!name || !email) {
@@ -30,7 +27,7 @@ try {
 	console.log(`  ${origin}/reset/${token}`);
 	await handle.db.destroy();
 } catch (error) {
-	if (error instanceof FirstCoordinatorRefused || error instanceof DatabaseOpenError) {
+	if (error instanceof Refused || error instanceof DatabaseOpenError) {
 		console.error(error.message);
 		process.exit(1);
 	}

@@ -7,7 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { createPupilSession, createStaffSession } from '../src/lib/server/auth/session';
 import { migrateToLatest, openDatabase, useHandle, closeDatabase } from '../src/lib/server/db';
-import { setLiveStep, startSession, getSession } from '../src/lib/server/deliveries';
+import { setLiveStep, createClassSession, getClassSession } from '../src/lib/server/class-sessions';
 import { getLibrary } from '../src/lib/server/lessons';
 import { joinSession } from '../src/lib/server/progress';
 import { BUILD_MARKER } from './build-if-stale';
@@ -59,11 +59,11 @@ export async function prepare(): Promise<Setup> {
 			schoolId: cls.schoolId,
 			sessionId: ''
 		};
-		const sessionId = await startSession(
+		const sessionId = await createClassSession(
 			{ classId: cls.id, lessonId: lesson.id, mode: 'live' },
 			teacher
 		);
-		const session = (await getSession(sessionId))!;
+		const session = (await getClassSession(sessionId))!;
 		// On the last step: every question is open (a live question opens at its step), so
 		// the answer phase may send any of them.
 		await setLiveStep(session, lesson.steps.length - 1);

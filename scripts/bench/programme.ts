@@ -1,7 +1,7 @@
 // Lays down a whole delivered programme on a built borough, for the reports benchmark:
 // one ended live session per class and lesson, attendance, progress, answers (the
 // knowledge check before, every question after) and a few paper completions. Rows are
-// shaped exactly as deliveries.ts, progress.ts and answers.ts write them.
+// shaped exactly as class-sessions.ts, progress.ts and answers.ts write them.
 import type { Handle } from '../../src/lib/server/db';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
 import { seededInt } from '../../src/lib/server/random';

@@ -4,6 +4,9 @@
 // restarted (the stream is closed for good) this opens a new one, waiting a little longer
 // each time (with a random spread, so a class's tablets do not all knock at once), so a
 // device never stays stuck on an old step and a struggling server is not hammered.
+// A device whose sign-in has ended must not keep knocking to be refused: the server's
+// last words on such a stream say so, and when a (re)connection is refused, a cheap HEAD
+// of the same address asks whether it was the sign-in (401) before trying again.
 
 import type { LiveState } from './lesson-view';
 
@@ -11,7 +14,12 @@ export interface FollowHandlers {
 	onState: (state: LiveState) => void;
 	/** True when connected, false while reconnecting. */
 	onConnection?: (connected: boolean) => void;
+	/** The device's sign-in has ended (signed out, archived, expired): following stops. */
+	onSignedOut?: () => void;
 }
+
+/** Must match SIGNED_OUT_EVENT in $lib/server/live. */
+const SIGNED_OUT_EVENT = 'signed-out';
 
 const FIRST_WAIT_MS = 1_000;
 const LONGEST_WAIT_MS = 15_000;
@@ -42,13 +50,38 @@ export function followSession(url: string, handlers: FollowHandlers): () => void
 				// A malformed message is ignored; the next one (or a reconnect) carries the state.
 			}
 		});
+		source.addEventListener(SIGNED_OUT_EVENT, signedOut);
 		source.addEventListener('error', () => {
 			handlers.onConnection?.(false);
 			if (source?.readyState === EventSource.CLOSED && !stopped && !reopen) {
 				source.close();
 				reopen = setTimeout(open, backoffDelay(failures++));
+				void askWhyRefused();
 			}
 		});
+	};
+
+	const stop = () => {
+		stopped = true;
+		window.removeEventListener('online', online);
+		if (reopen) clearTimeout(reopen);
+		source?.close();
+	};
+	const signedOut = () => {
+		if (stopped) return;
+		stop();
+		handlers.onSignedOut?.();
+	};
+	// EventSource hides the status of a refusal; the same guard answers a HEAD without
+	// opening a stream. Offline, or any other answer: the back-off carries on.
+	const askWhyRefused = async () => {
+		if (!navigator.onLine) return;
+		try {
+			const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+			if (response.status === 401) signedOut();
+		} catch {
+			// The network or the server is down: the next attempt will tell.
+		}
 	};
 
 	// Back on the network: try at once rather than wait out the back-off.
@@ -60,10 +93,5 @@ export function followSession(url: string, handlers: FollowHandlers): () => void
 	window.addEventListener('online', online);
 
 	open();
-	return () => {
-		stopped = true;
-		window.removeEventListener('online', online);
-		if (reopen) clearTimeout(reopen);
-		source?.close();
-	};
+	return stop;
 }

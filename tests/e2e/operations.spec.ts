@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { decodePicturePassword, encodePicturePassword, PICTURES } from '../../src/lib/pictures';
-import { issueLoginCardToken } from '../../src/lib/server/auth/pupil-login';
+import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
 import { closeDatabase, openDatabase, useHandle } from '../../src/lib/server/db';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { makePicturePassword } from '../../src/lib/server/random';

@@ -38,6 +38,7 @@ test('a pupil finds what Think Safe knows about them from their pages, in plain 
 	await expect(page.getByRole('heading', { level: 1, name: PUPILS_LINK })).toBeVisible();
 	await expect(page.getByRole('heading', { name: 'Who can see it' })).toBeVisible();
 	await expect(page.getByText('kept for 1 year after the end of the school year')).toBeVisible();
+	await expect(page.getByText(/Then Think Safe deletes them by itself/)).toBeVisible();
 	// Still the pupil's own frame: their page and the way to ask for help are one tap away.
 	await expect(page.getByRole('link', { name: 'My page' })).toBeVisible();
 	await expect(page.getByRole('link', { name: "I'm worried about something" })).toBeVisible();
@@ -67,6 +68,9 @@ test('parents and staff reach the privacy notice from the home page and the staf
 	const schedule = page.getByRole('table');
 	await expect(schedule.getByRole('rowheader')).toHaveCount(8);
 	await expect(schedule.getByRole('cell', { name: '6 years', exact: true })).toBeVisible();
+	await expect(
+		schedule.getByRole('cell', { name: /then Think Safe deletes them by itself/ })
+	).toBeVisible();
 	// Not set on the demo: shown as a marked gap, never as words nobody chose.
 	await expect(page.getByText('Not filled in yet.')).toHaveCount(2);
 	await expectAccessible(page);
@@ -100,7 +104,9 @@ test('a server with other retention periods says them on both notices', async ()
 		expect(pupils).toMatch(/45 days\s+after that/);
 		expect(pupils).toMatch(/deleted after\s+21 days/);
 		const parents = await text('/privacy');
-		expect(parents).toContain('18 months after the end of the academic year');
+		expect(parents).toContain(
+			'18 months after the end of the academic year (31 August) they belong to; then Think Safe deletes them by itself'
+		);
 		expect(parents).toContain('45 days after the school');
 		expect(parents).toContain('21 days, then deleted');
 		expect(parents).toContain('3 years');
@@ -117,7 +123,14 @@ test('the server applies the retention periods when it starts, and audits the co
 	);
 	expect(runs.length).toBeGreaterThan(0);
 	const detail = JSON.parse(runs[0].detail!) as Record<string, unknown>;
-	expect(detail).toMatchObject({ staffTurnedOff: 0, staffDeleted: 0, auditMonths: 72 });
+	expect(detail).toMatchObject({
+		pupilsDeleted: 0,
+		pupilsKept: 0,
+		pupilMonths: 12,
+		staffTurnedOff: 0,
+		staffDeleted: 0,
+		auditMonths: 72
+	});
 	// Counts and periods only: no name, no email.
 	expect(JSON.stringify(detail)).not.toMatch(/@|demo\.thinksafe/);
 });

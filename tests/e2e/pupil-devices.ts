@@ -3,7 +3,7 @@
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { expect, type Browser } from '@playwright/test';
-import { issueLoginCardToken } from '../../src/lib/server/auth/pupil-login';
+import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
 import { closeDatabase, openDatabase, useHandle, type DB } from '../../src/lib/server/db';
 import { waitForHydration } from './helpers';
 

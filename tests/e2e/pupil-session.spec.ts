@@ -527,3 +527,39 @@ test('a multiple-choice answer chosen but not sent is sent when the teacher move
 	await context.close();
 	await teacher.context.close();
 });
+
+test('a device signed out by the teacher goes to the class-code page, online or back from offline', async ({
+	browser
+}) => {
+	test.slow();
+	const teacher = await teacherDevice(browser);
+	const liveId = await startLesson(teacher.page, 'live');
+	const watching = await pupilDevice(browser, pupilIds[10]);
+	const away = await pupilDevice(browser, pupilIds[11]);
+	for (const device of [watching, away]) await openLesson(device.page, liveId);
+	await teacher.page.getByRole('button', { name: 'Start lesson' }).click();
+	for (const device of [watching, away])
+		await expect(device.page.getByText(stepText(0), { exact: true })).toBeVisible();
+	// One tablet is off the Wi-Fi when the teacher signs the class out.
+	await away.context.setOffline(true);
+
+	await teacher.page.goto(`/classes/${classId}`);
+	await waitForHydration(teacher.page);
+	await teacher.page.getByText('Sign the class out…').click();
+	await teacher.page.getByRole('button', { name: 'Yes, sign everyone out' }).click();
+	await expect(teacher.page.getByText(/Signed the class out: \d+ sign-ins? ended/)).toBeVisible();
+
+	// The stream's last words take the watching tablet to sign in again, well before any
+	// background check, and it does not keep knocking on the lesson.
+	await expect(watching.page).toHaveURL(/\/join$/, { timeout: 5_000 });
+	await expect(watching.page.getByLabel('Class code')).toBeVisible();
+	// The other finds out when its reconnection is refused, back on the network.
+	await away.context.setOffline(false);
+	await expect(away.page).toHaveURL(/\/join$/, { timeout: 20_000 });
+	await expectAccessible(away.page);
+
+	await teacher.page.goto(`/sessions/${liveId}`);
+	await teacher.page.getByText('End session…').click();
+	await teacher.page.getByRole('button', { name: 'Yes, end the session' }).click();
+	for (const device of [watching, away, teacher]) await device.context.close();
+});

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { decodePicturePassword, PICTURES } from '../../src/lib/pictures';
-import { listClassNames } from '../../src/lib/server/auth/pupil-login';
+import { listClassNames } from '../../src/lib/server/auth/class-codes';
 import { closeDatabase, migrateToLatest, openDatabase, useHandle } from '../../src/lib/server/db';
 import { seedDemo } from '../../src/lib/server/demo';
 import { expectAccessible, waitForHydration } from './helpers';

@@ -8,13 +8,15 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { issueLoginCardToken } from '../../src/lib/server/auth/pupil-login';
+import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
 import { closeDatabase, getDb, nowIso, openDatabase, useHandle } from '../../src/lib/server/db';
-import { getSession, startSession } from '../../src/lib/server/deliveries';
+import { getClassSession, createClassSession } from '../../src/lib/server/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { answerFromRequest, openPupilSession } from '../../src/lib/server/pupil-lesson';
 import { makeClassCode, makePicturePassword } from '../../src/lib/server/random';
 import { addHelpNote, submitHelpRequest } from '../../src/lib/server/safeguarding';
+import { runRetention } from '../../src/lib/server/retention';
+import { classReport } from '../../src/lib/server/reports';
 import { freePort } from './free-port';
 import { expectAccessible, waitForHydration } from './helpers';
 import { startServer, stopServer, type Running } from './server-process';
@@ -27,6 +29,7 @@ const WORDS = 'Canary words Brindlewick: a game chat keeps asking for my photo';
 let server: Running;
 let dir: string;
 let hazel: { code: string; card: string };
+let ash: { id: number; pupilIds: number[] };
 let zebedee: { id: number; requestId: number; schoolId: number; dslId: number };
 
 test.setTimeout(120_000);
@@ -88,7 +91,7 @@ test.beforeAll(async () => {
 	useHandle(openDatabase(file));
 	const old = await openClassOf('Loddon Vale Primary', 'Hazel', LAST_YEAR, ['Ada', 'Bram', 'Cleo']);
 	hazel = { code: old.code, card: await issueLoginCardToken(old.pupilIds[0]) };
-	await openClassOf('Tadley Common Primary', 'Ash', OLDER_YEAR, ['Dev']);
+	ash = await openClassOf('Tadley Common Primary', 'Ash', OLDER_YEAR, ['Dev']);
 
 	// Zebedee, in Willow: a lesson at their own pace, an answer, and a request for help.
 	const willow = await getDb()
@@ -119,12 +122,12 @@ test.beforeAll(async () => {
 		schoolId,
 		sessionId: ''
 	});
-	const sessionId = await startSession(
+	const sessionId = await createClassSession(
 		{ classId: willow.id, lessonId: lesson.id, mode: 'self', openUntil: '2099-07-20' },
 		principal(teacher.id, willow.school_id)
 	);
 	const pupil = { id: pupilId, classId: willow.id };
-	await openPupilSession(pupil, (await getSession(sessionId))!);
+	await openPupilSession(pupil, (await getClassSession(sessionId))!);
 	const question = lesson.questions.find((q) => q.check && q.scored)!;
 	await answerFromRequest(pupil, sessionId, {
 		clientId: 'ae000000000000000000000000000001',
@@ -348,4 +351,40 @@ test('a teacher, another school’s lead and the coordinator get “not found”
 		await expect(page.getByText('Ada')).toHaveCount(0);
 		await page.context().close();
 	}
+});
+
+test('a class two years back loses its pupils’ records to the daily job: its pages say when, and the figures stay', async ({
+	browser
+}) => {
+	// Ash (2024/25) ended on 31 August 2025: twelve months on, its records are due. The job
+	// runs at start and daily; here it runs once more, now, as the next day's run would.
+	const before = await classReport(ash.id, getLibrary().lessons);
+	const run = await runRetention();
+	expect(run.pupilsDeleted).toBeGreaterThanOrEqual(1);
+	const page = await pageAs(browser, 'lead.tadley-common@demo.thinksafe.test');
+	const notice = /The records of 1 pupil were deleted on .*Their class's figures are kept/;
+
+	for (const where of [
+		`/classes/${ash.id}`,
+		`/classes/${ash.id}/report`,
+		`/classes/${ash.id}/cards`
+	]) {
+		await page.goto(where);
+		await expect(page.getByText(notice).first(), where).toBeVisible();
+		await expect(page.getByText('Dev T')).toHaveCount(0);
+		await expectAccessible(page);
+	}
+	await page.goto('/school/pupils?q=Dev');
+	await expect(page.getByText('Dev T')).toHaveCount(0);
+	await expectAccessible(page);
+	const response = await page.goto(`/school/pupils/${ash.pupilIds[0]}`);
+	expect(response?.status()).toBe(410);
+	await expect(page.getByRole('heading', { name: 'No longer held' })).toBeVisible();
+	await expect(page.getByText(/This pupil's records were deleted on/)).toBeVisible();
+	await expectAccessible(page);
+	// The class's figures are the same as before the deletion.
+	const after = await classReport(ash.id, getLibrary().lessons);
+	expect(after.totals).toEqual(before.totals);
+	expect(after.totals.pupils).toBe(1);
+	await page.context().close();
 });

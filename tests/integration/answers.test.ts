@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
-import { getSession, setLiveStep, startSession, endSession } from '../../src/lib/server/deliveries';
+import {
+	getClassSession,
+	setLiveStep,
+	createClassSession,
+	endClassSession
+} from '../../src/lib/server/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
 import {
 	joinSession,
@@ -16,10 +21,13 @@ const lesson = getLibrary().lessons[0];
 async function setUp() {
 	const { schoolId, classId, teacher } = await ctx.newTeacherClass();
 	const pupilId = await ctx.newPupil({ classId });
-	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+	const sessionId = await createClassSession(
+		{ classId, lessonId: lesson.id, mode: 'live' },
+		teacher
+	);
 	// The class is on the last step, so every question of the lesson is open (a live question
 	// opens when the class reaches its step).
-	await setLiveStep((await getSession(sessionId))!, lesson.steps.length - 1);
+	await setLiveStep((await getClassSession(sessionId))!, lesson.steps.length - 1);
 	return { schoolId, classId, pupilId, teacher, sessionId, pupil: { id: pupilId, classId } };
 }
 
@@ -182,7 +190,7 @@ describe('answering', () => {
 
 	it('refuses answers once the session has ended', async () => {
 		const { sessionId, pupil, teacher } = await setUp();
-		await endSession((await getSession(sessionId))!, teacher);
+		await endClassSession((await getClassSession(sessionId))!, teacher);
 		const q = questionOfType('single');
 		expect(await answer(pupil, sessionId, q, [0])).toMatchObject({ ok: false, status: 409 });
 	});
@@ -210,7 +218,7 @@ describe('the knowledge check', () => {
 			ok: false,
 			status: 400
 		});
-		const session = (await getSession(sessionId))!;
+		const session = (await getClassSession(sessionId))!;
 		await joinSession(session, pupil.id);
 		await recordStep(session, lesson, pupil.id, 0);
 		const check = lesson.questions.find((x) => x.check)!;
@@ -224,7 +232,7 @@ describe('the knowledge check', () => {
 describe('completion', () => {
 	it('needs the last step and every scored question answered; a paper mark also counts', async () => {
 		const { sessionId, pupil, teacher } = await setUp();
-		const session = (await getSession(sessionId))!;
+		const session = (await getClassSession(sessionId))!;
 		await setLiveStep(session, 0);
 		await joinSession(session, pupil.id);
 		expect((await lessonCompletion([pupil.id], lesson)).get(pupil.id)?.state).toBe('started');
@@ -256,7 +264,10 @@ describe('a live question opens when the class reaches its step', () => {
 	async function inTheLobby() {
 		const { classId, teacher } = await ctx.newTeacherClass();
 		const pupil = { id: await ctx.newPupil({ classId }), classId };
-		const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+		const sessionId = await createClassSession(
+			{ classId, lessonId: lesson.id, mode: 'live' },
+			teacher
+		);
 		const q = lesson.questions.find((x) => x.check && x.scored)!;
 		const step = lesson.steps.findIndex((s) => s.id === q.stepId);
 		return { pupil, sessionId, q, step };
@@ -277,16 +288,16 @@ describe('a live question opens when the class reaches its step', () => {
 
 	it('opens it at its step, and keeps it open when the teacher goes back after the pupil saw it', async () => {
 		const { pupil, sessionId, q, step } = await inTheLobby();
-		await setLiveStep((await getSession(sessionId))!, step);
-		await recordStep((await getSession(sessionId))!, lesson, pupil.id, step);
-		await setLiveStep((await getSession(sessionId))!, step - 1);
+		await setLiveStep((await getClassSession(sessionId))!, step);
+		await recordStep((await getClassSession(sessionId))!, lesson, pupil.id, step);
+		await setLiveStep((await getClassSession(sessionId))!, step - 1);
 		const result = await answer(pupil, sessionId, q, rightAnswer(q));
 		expect(result).toMatchObject({ ok: true, created: true });
 	});
 
 	it('closes the knowledge check once the pupil has answered in the lesson itself', async () => {
 		const { pupil, sessionId, q, step } = await inTheLobby();
-		await setLiveStep((await getSession(sessionId))!, step);
+		await setLiveStep((await getClassSession(sessionId))!, step);
 		// Answered through the API straight away, without the step's page being loaded.
 		expect((await answer(pupil, sessionId, q, rightAnswer(q))).ok).toBe(true);
 		expect(await answer(pupil, sessionId, q, rightAnswer(q), 'pre')).toEqual({

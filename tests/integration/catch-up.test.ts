@@ -3,15 +3,15 @@
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
 import {
-	endSession,
-	getSession,
-	SessionRefused,
-	type SessionInfo
-} from '../../src/lib/server/deliveries';
+	endClassSession,
+	getClassSession,
+	type ClassSessionInfo
+} from '../../src/lib/server/class-sessions';
+import { Refused } from '../../src/lib/server/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { joinSession, recordStep } from '../../src/lib/server/progress';
 import { classReport } from '../../src/lib/server/reports';
-import { startCatchUp, startClassSession } from '../../src/lib/server/teacher-session';
+import { startCatchUp, startClassSession } from '../../src/lib/server/lesson-choices';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -19,7 +19,7 @@ const lesson = getLibrary().lessons[0];
 const NOW = new Date('2026-11-24T10:00:00Z');
 
 /** A pupil does the whole lesson: every step and every scored question, right. */
-async function finish(session: SessionInfo, pupilId: number, classId: number) {
+async function finish(session: ClassSessionInfo, pupilId: number, classId: number) {
 	await joinSession(session, pupilId);
 	await recordStep(session, lesson, pupilId, lesson.steps.length - 1);
 	for (const q of lesson.questions.filter((x) => x.scored)) {
@@ -46,10 +46,10 @@ async function classWithALesson() {
 		mode: 'live',
 		openUntil: ''
 	});
-	const session = (await getSession(sessionId))!;
+	const session = (await getClassSession(sessionId))!;
 	await finish(session, pupils[0], classId);
 	await finish(session, pupils[1], classId);
-	await endSession(session, teacher);
+	await endClassSession(session, teacher);
 	return { classId, pupils, teacher };
 }
 
@@ -68,7 +68,7 @@ describe('startCatchUp', () => {
 	it('opens a self-paced session for exactly the pupils who missed the lesson, for a week', async () => {
 		const { classId, pupils, teacher } = await classWithALesson();
 		const id = await startCatchUp(teacher, classId, lesson.id, NOW);
-		const session = (await getSession(id, NOW))!;
+		const session = (await getClassSession(id, NOW))!;
 		expect(session.mode).toBe('self');
 		expect(session.lessonId).toBe(lesson.id);
 		expect(session.closesAt).toBe('2026-12-01T23:59:59.000Z');
@@ -91,7 +91,7 @@ describe('startCatchUp', () => {
 	it('takes the pupils off the catch-up list once they have completed it, and then refuses', async () => {
 		const { classId, pupils, teacher } = await classWithALesson();
 		const id = await startCatchUp(teacher, classId, lesson.id);
-		const catchUp = (await getSession(id))!;
+		const catchUp = (await getClassSession(id))!;
 		// Being there is not enough: Zara opens it, Mia finishes it.
 		await joinSession(catchUp, pupils[3]);
 		await finish(catchUp, pupils[2], classId);
@@ -103,10 +103,10 @@ describe('startCatchUp', () => {
 		const second = await startCatchUp(teacher, classId, lesson.id);
 		expect(second).not.toBe(id);
 		expect(await audienceOf(second)).toEqual([pupils[3]]);
-		await finish((await getSession(second))!, pupils[3], classId);
+		await finish((await getClassSession(second))!, pupils[3], classId);
 		report = await classReport(classId, getLibrary().lessons);
 		expect(report.catchUp).toEqual([]);
-		await expect(startCatchUp(teacher, classId, lesson.id)).rejects.toThrow(SessionRefused);
+		await expect(startCatchUp(teacher, classId, lesson.id)).rejects.toThrow(Refused);
 	});
 
 	it('refuses a lesson that is not in the library', async () => {
@@ -145,7 +145,7 @@ describe('a teacher-led lesson (delivery: teacher-led)', () => {
 			mode: 'live',
 			openUntil: ''
 		});
-		const session = (await getSession(id))!;
+		const session = (await getClassSession(id))!;
 		await joinSession(session, pupils[0]);
 		await recordStep(session, led, pupils[0], led.steps.length - 1);
 		for (const q of led.questions.filter((x) => x.scored))
@@ -157,9 +157,9 @@ describe('a teacher-led lesson (delivery: teacher-led)', () => {
 				phase: 'main',
 				selected: q.options.flatMap((o, i) => (o.correct ? [i] : []))
 			});
-		await endSession(session, teacher);
+		await endClassSession(session, teacher);
 
-		const catchUp = (await getSession(await startCatchUp(teacher, classId, led.id, NOW)))!;
+		const catchUp = (await getClassSession(await startCatchUp(teacher, classId, led.id, NOW)))!;
 		expect(catchUp.mode).toBe('live');
 		expect(catchUp.closesAt).toBeNull();
 		expect(await audienceOf(catchUp.id)).toEqual([pupils[1], pupils[2]]);

@@ -7,15 +7,15 @@ import {
 	listTeachersOfSchool,
 	regenerateClassCode,
 	renameClass,
-	Refused,
 	setClassTeachers,
 	signClassOut
 } from '../../src/lib/server/classes';
+import { Refused } from '../../src/lib/server/refusal';
 import {
 	addPupils,
 	archivePupil,
 	listPupils,
-	movePupil,
+	movePupilToClass,
 	previewPupilImport,
 	regeneratePicturePassword,
 	renamePupil,
@@ -366,10 +366,10 @@ describe('changing pupils', () => {
 			})
 			.execute();
 
-		const moved = await movePupil(amira, to, actor);
+		const moved = await movePupilToClass(amira, to, actor);
 		expect(moved.picturesChanged).toBe(true);
 		expect(moved.pictures.join('-')).not.toBe(amiraPictures.join('-'));
-		await movePupil(leo, to, actor);
+		await movePupilToClass(leo, to, actor);
 		const inOak = await listPupils(to);
 		expect(inOak.map((p) => p.name)).toEqual(['Amira K.', 'Leo S.', 'Mia J.']);
 		expect(new Set(inOak.map((p) => p.pictures.join('-'))).size).toBe(3);
@@ -385,9 +385,9 @@ describe('changing pupils', () => {
 		const amira = await ctx.newPupil({ classId: from, firstName: 'Amira', lastInitial: 'K' });
 		await ctx.newPupil({ classId: sameSchool, firstName: 'Amira', lastInitial: 'K' });
 
-		await expect(movePupil(amira, elsewhere)).rejects.toThrow(/same school/);
-		await expect(movePupil(amira, sameSchool)).rejects.toThrow(/already has a Amira K\./);
-		await expect(movePupil(amira, from)).rejects.toThrow(/already in that class/);
+		await expect(movePupilToClass(amira, elsewhere)).rejects.toThrow(/same school/);
+		await expect(movePupilToClass(amira, sameSchool)).rejects.toThrow(/already has a Amira K\./);
+		await expect(movePupilToClass(amira, from)).rejects.toThrow(/already in that class/);
 		expect((await listPupils(from)).map((p) => p.id)).toEqual([amira]);
 	});
 
@@ -452,7 +452,7 @@ describe('changing pupils', () => {
 		const [amira] = await addPupils(classId, names('Amira K'), actor);
 		await renamePupil(amira.id, { firstName: 'Amirah', lastInitial: 'K' }, actor);
 		await regeneratePicturePassword(amira.id, actor);
-		await movePupil(amira.id, other, actor);
+		await movePupilToClass(amira.id, other, actor);
 		await archivePupil(amira.id, actor);
 		await restorePupil(amira.id, actor);
 		await unlockPupil(amira.id, actor);

@@ -5,11 +5,11 @@
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
 import {
-	endSession,
-	getSession,
+	endClassSession,
+	getClassSession,
 	setLiveStep,
-	type SessionInfo
-} from '../../src/lib/server/deliveries';
+	type ClassSessionInfo
+} from '../../src/lib/server/class-sessions';
 import { getLibrary, type Question } from '../../src/lib/server/lessons';
 import { lessonCompletion, markPaperCompletion } from '../../src/lib/server/progress';
 import {
@@ -19,12 +19,8 @@ import {
 	pupilSummary
 } from '../../src/lib/server/pupil-lesson';
 import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
-import {
-	addDays,
-	londonDay,
-	startCatchUp,
-	startClassSession
-} from '../../src/lib/server/teacher-session';
+import { addDays, londonDay } from '../../src/lib/server/uk-dates';
+import { startCatchUp, startClassSession } from '../../src/lib/server/lesson-choices';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -37,7 +33,7 @@ const right = (q: Question) => q.options.flatMap((o, i) => (o.correct ? [i] : []
 let n = 0;
 async function answer(
 	pupil: { id: number; classId: number },
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	q: Question,
 	now?: Date
 ) {
@@ -70,7 +66,7 @@ async function liveLessonWithLeoMovedPast() {
 		mode: 'live',
 		openUntil: ''
 	});
-	const session = async () => (await getSession(sessionId))!;
+	const session = async () => (await getClassSession(sessionId))!;
 	for (let step = 0; step <= last; step++) {
 		await setLiveStep(await session(), step);
 		for (const p of pupils) await openPupilSession(p, await session());
@@ -81,7 +77,7 @@ async function liveLessonWithLeoMovedPast() {
 			if (q === scored[0]) expect((await answer(leo, await session(), q)).ok).toBe(true);
 		}
 	}
-	await endSession(await session(), teacher);
+	await endClassSession(await session(), teacher);
 	return { schoolId, classId, teacher, leo, sessionId, session };
 }
 
@@ -127,7 +123,7 @@ describe('a pupil moved past the questions of a live lesson', () => {
 		const { schoolId, classId, teacher, leo, session } = await liveLessonWithLeoMovedPast();
 		const until = addDays(londonDay(), 3);
 		const catchUpId = await startCatchUp(teacher, classId, lesson.id, new Date(), until);
-		const catchUp = (await getSession(catchUpId))!;
+		const catchUp = (await getClassSession(catchUpId))!;
 		expect(catchUp).toMatchObject({ mode: 'self', closesAt: `${until}T23:59:59.000Z` });
 
 		// The summary of the ended live lesson now says where to finish, and until when.

@@ -16,7 +16,11 @@ import {
 	type Handle
 } from '../../src/lib/server/db';
 import { openFailureMessage } from '../../src/lib/server/db/faults';
-import { getSession, setLiveStep, startSession } from '../../src/lib/server/deliveries';
+import {
+	getClassSession,
+	setLiveStep,
+	createClassSession
+} from '../../src/lib/server/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { createLogger, useLogger } from '../../src/lib/server/log';
 import { POST as postAnswer } from '../../src/routes/(pupil)/session/[sid=id]/answer/+server';
@@ -41,8 +45,11 @@ async function liveClass(pupils = 1) {
 	const { classId, schoolId, teacher } = await ctx.newTeacherClass();
 	const ids: number[] = [];
 	for (let i = 0; i < pupils; i++) ids.push(await ctx.newPupil({ classId }));
-	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
-	await setLiveStep((await getSession(sessionId))!, lesson.steps.length - 1);
+	const sessionId = await createClassSession(
+		{ classId, lessonId: lesson.id, mode: 'live' },
+		teacher
+	);
+	await setLiveStep((await getClassSession(sessionId))!, lesson.steps.length - 1);
 	const principal = (id: number): PupilPrincipal => ({
 		kind: 'pupil',
 		id,

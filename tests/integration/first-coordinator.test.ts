@@ -1,10 +1,8 @@
 // A new borough's first coordinator, made from the server's command line: an account with
 // no password and a one-time link to choose one; refused once the borough has a coordinator.
 import { describe, expect, it } from 'vitest';
-import {
-	createFirstCoordinator,
-	FirstCoordinatorRefused
-} from '../../src/lib/server/first-coordinator';
+import { createFirstCoordinator } from '../../src/lib/server/first-coordinator';
+import { Refused } from '../../src/lib/server/refusal';
 import { findOpenReset, resetPassword, signIn } from '../../src/lib/server/staff';
 import { useTestDatabase } from './context';
 
@@ -47,7 +45,7 @@ describe('the first coordinator', () => {
 		await ctx.newStaff({ role: 'coordinator' });
 		await expect(
 			createFirstCoordinator({ name: 'Someone Else', email: 'else@council.gov.uk' })
-		).rejects.toThrow(FirstCoordinatorRefused);
+		).rejects.toThrow(Refused);
 		await expect(createFirstCoordinator({ name: 'X', email: 'not-an-address' })).rejects.toThrow(
 			/is not an email address/
 		);

@@ -6,11 +6,11 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
 import {
-	endSession,
-	getSession,
+	endClassSession,
+	getClassSession,
 	setLiveStep,
-	type SessionInfo
-} from '../../src/lib/server/deliveries';
+	type ClassSessionInfo
+} from '../../src/lib/server/class-sessions';
 import {
 	lessonOfSession,
 	revisionHistory,
@@ -26,7 +26,7 @@ import {
 import { joinSession, recordStep } from '../../src/lib/server/progress';
 import { lessonsCompletion } from '../../src/lib/server/progress';
 import { classReport, schoolSummary } from '../../src/lib/server/reports';
-import { startClassSession } from '../../src/lib/server/teacher-session';
+import { startClassSession } from '../../src/lib/server/lesson-choices';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -122,7 +122,7 @@ function current(): Lesson {
 
 /** A pupil answers `answers` (question id → right?) in a phase. */
 async function answer(
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	pupil: { id: number; classId: number },
 	phase: 'pre' | 'main',
 	answers: Record<string, boolean>
@@ -146,22 +146,26 @@ async function runLesson(
 	classId: number,
 	teacher: Parameters<typeof startClassSession>[0],
 	pupils: number[],
-	work: (session: SessionInfo, pupil: { id: number; classId: number }, i: number) => Promise<void>
-): Promise<SessionInfo> {
+	work: (
+		session: ClassSessionInfo,
+		pupil: { id: number; classId: number },
+		i: number
+	) => Promise<void>
+): Promise<ClassSessionInfo> {
 	const id = await startClassSession(teacher, classId, {
 		lessonId: 'revised',
 		mode: 'live',
 		openUntil: ''
 	});
 	// On the last step, so every question is open; pupils answer the check first.
-	await setLiveStep((await getSession(id))!, current().steps.length - 1);
-	const session = (await getSession(id))!;
+	await setLiveStep((await getClassSession(id))!, current().steps.length - 1);
+	const session = (await getClassSession(id))!;
 	for (const [i, pupilId] of pupils.entries()) {
 		await joinSession(session, pupilId);
 		await work(session, { id: pupilId, classId }, i);
 		await recordStep(session, current(), pupilId, current().steps.length - 1);
 	}
-	await endSession(session, teacher);
+	await endClassSession(session, teacher);
 	return session;
 }
 
@@ -269,7 +273,7 @@ describe('lesson revisions', () => {
 		fs.writeFileSync(path.join(dir, 'revised.md'), SECOND);
 		reloadLibrary();
 		await settleRevisions(getLibrary().lessons);
-		expect((await getSession(id))!.lessonHash).toBe(current().hash);
+		expect((await getClassSession(id))!.lessonHash).toBe(current().hash);
 		expect(current().hash).not.toBe(firstHash);
 	});
 });

@@ -21,10 +21,12 @@ import {
 	closeAllStreams,
 	openStreamCount,
 	publish,
+	SIGNED_OUT_EVENT,
 	STREAM_LIMITS,
 	watcherCount
 } from '../../src/lib/server/live';
 import { archivePupil } from '../../src/lib/server/pupils';
+import { createPasswordReset, resetPassword, setDisabled } from '../../src/lib/server/staff';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -128,7 +130,8 @@ describe('a stream ends with its sign-in', () => {
 		const stream = await open(pupil);
 		const others = await open(other);
 		await invalidatePupilSession(pupil.sessionId);
-		await rest(stream);
+		// Its last words tell the device to go and sign in, not to reconnect.
+		expect(await rest(stream)).toContain(`event: ${SIGNED_OUT_EVENT}`);
 		expect(watcherCount(1)).toBe(1);
 		publish(1, 'state', { step: 1 });
 		expect(decoder.decode((await others.reader.read()).value)).toContain('"step":1');
@@ -145,7 +148,8 @@ describe('a stream ends with its sign-in', () => {
 		await rest(sa);
 		expect(watcherCount(1, 'pupil')).toBe(2);
 		await signOutClass(classId);
-		await Promise.all([rest(sb), rest(sc)]);
+		for (const last of await Promise.all([rest(sb), rest(sc)]))
+			expect(last).toContain(`event: ${SIGNED_OUT_EVENT}`);
 		expect(watcherCount(1, 'pupil')).toBe(0);
 		expect(watcherCount(1, 'staff')).toBe(1);
 	});
@@ -172,6 +176,22 @@ describe('a stream ends with its sign-in', () => {
 		expect(openStreamCount()).toBe(0);
 	});
 
+	it('at once when a lead turns the account off, or its password is reset by link', async () => {
+		const { teacherId, schoolId } = await ctx.newTeacherClass();
+		const lead = await signedInStaff(await ctx.newStaff({ role: 'lead', schoolId }));
+		const stream = await open(await signedInStaff(teacherId));
+		await setDisabled(teacherId, true, lead);
+		// No regular check has run: the stream ended with the turning off itself.
+		expect(await rest(stream)).toContain(`event: ${SIGNED_OUT_EVENT}`);
+		await setDisabled(teacherId, false, lead);
+
+		const again = await open(await signedInStaff(teacherId));
+		const { token } = await createPasswordReset(teacherId, lead);
+		expect((await resetPassword(token, 'a brand new long passphrase')).ok).toBe(true);
+		await rest(again);
+		expect(openStreamCount()).toBe(0);
+	});
+
 	it('when a sign-in runs out or an account is turned off, found by the regular check', async () => {
 		const { classId, teacherId, schoolId } = await ctx.newTeacherClass();
 		const pupil = await signedInPupil(classId);
@@ -195,7 +215,8 @@ describe('a stream ends with its sign-in', () => {
 			.where('id', '=', lead.id)
 			.execute();
 		expect(await endStreamsOfEndedSignIns()).toBe(2);
-		await Promise.all([rest(ps), rest(ls)]);
+		for (const last of await Promise.all([rest(ps), rest(ls)]))
+			expect(last).toContain(`event: ${SIGNED_OUT_EVENT}`);
 		expect(watcherCount(1, 'pupil')).toBe(1);
 		expect(watcherCount(1, 'staff')).toBe(1);
 	});
@@ -210,6 +231,8 @@ it('every stream ends when the server begins to stop', async () => {
 	];
 	// What scripts/serve.ts does on SIGTERM; custom events are not in Node's typing.
 	(process.emit as (event: string) => boolean)(CLOSE_STREAMS_EVENT);
-	await Promise.all(streams.map(rest));
+	// Stopping is not signing out: the devices reconnect to the server that replaces it.
+	for (const last of await Promise.all(streams.map(rest)))
+		expect(last).not.toContain(SIGNED_OUT_EVENT);
 	expect(openStreamCount()).toBe(0);
 });

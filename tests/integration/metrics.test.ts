@@ -5,7 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GET } from '../../src/routes/metrics/+server';
 import { submitAnswer } from '../../src/lib/server/answers';
-import { startSession } from '../../src/lib/server/deliveries';
+import { createClassSession } from '../../src/lib/server/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { eventStream } from '../../src/lib/server/live';
 import { forgetMetricsReaders } from '../../src/lib/server/address-list';
@@ -98,7 +98,10 @@ describe('the figures', () => {
 	it('count an answer once it is stored', async () => {
 		const { classId, teacher } = await ctx.newTeacherClass();
 		const pupilId = await ctx.newPupil({ classId });
-		const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+		const sessionId = await createClassSession(
+			{ classId, lessonId: lesson.id, mode: 'live' },
+			teacher
+		);
 		const before = figure(await scrape(), 'thinksafe_answers_stored');
 		// The knowledge check, which a pupil answers in the lobby before the lesson starts.
 		const q = lesson.questions.find((question) => question.check)!;
@@ -117,7 +120,10 @@ describe('the figures', () => {
 	it('count live streams while they are open', async () => {
 		const { classId, teacher } = await ctx.newTeacherClass();
 		const pupilId = await ctx.newPupil({ classId });
-		const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+		const sessionId = await createClassSession(
+			{ classId, lessonId: lesson.id, mode: 'live' },
+			teacher
+		);
 		const series = 'thinksafe_live_streams_open';
 		const before = figure(await scrape(), series);
 		const initial = { event: 'state', data: {} };

@@ -39,6 +39,16 @@ describe('the privacy notices', () => {
 		expect(before.parents).toContain('1 year after the end of the academic year');
 		expect(before.parents).toContain('30 days after the school');
 		expect(before.parents).toContain('14 days, then deleted');
+		// The server deletes pupils' records itself now (retention/former-pupils.ts), keeping the
+		// year's figures without the child; the notices no longer leave it to a lead.
+		expect(before.pupils).toContain('Then Think Safe deletes them by itself');
+		expect(before.pupils).toContain('they never say who you are');
+		expect(before.parents).toContain(
+			'1 year after the end of the academic year (31 August) they belong to; then Think Safe deletes them by itself'
+		);
+		expect(before.parents).toContain('counted without saying who');
+		expect(before.parents).not.toContain('does not yet delete');
+		expect(before.pupils).not.toContain('Then your school deletes them');
 
 		vi.stubEnv('PUPIL_RETENTION_MONTHS', '18');
 		vi.stubEnv('HELP_TEXT_RETENTION_DAYS', '45');

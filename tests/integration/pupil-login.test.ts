@@ -4,18 +4,22 @@ import { THROTTLES, useThrottleWait } from '../../src/lib/server/auth/rate-limit
 import { getSignInPause, liftSignInPause } from '../../src/lib/server/auth/sign-in-pauses';
 import {
 	checkPicturePassword,
+	MAX_PICTURE_TRIES,
+	unlockPupil
+} from '../../src/lib/server/auth/picture-passwords';
+import {
 	findCardPupil,
-	findClassByCode,
-	getJoinPupil,
 	issueLoginCardToken,
 	issueLoginCardTokens,
-	listClassNames,
-	lookUpClassCode,
-	MAX_PICTURE_TRIES,
 	revokeLoginCards,
-	signInWithCardToken,
-	unlockPupil
-} from '../../src/lib/server/auth/pupil-login';
+	signInWithCardToken
+} from '../../src/lib/server/auth/login-cards';
+import {
+	findClassByCode,
+	getJoinPupil,
+	listClassNames,
+	lookUpClassCode
+} from '../../src/lib/server/auth/class-codes';
 import { validatePupilSession, type StaffPrincipal } from '../../src/lib/server/auth/session';
 import { useTestDatabase } from './context';
 

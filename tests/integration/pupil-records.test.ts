@@ -3,10 +3,11 @@
 // erasure until the school's safeguarding lead has recorded it.
 import fs from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { issueLoginCardToken, unlockPupil } from '../../src/lib/server/auth/pupil-login';
+import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
+import { unlockPupil } from '../../src/lib/server/auth/picture-passwords';
 import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, type PupilPrincipal } from '../../src/lib/server/auth/session';
-import { getSession, startSession } from '../../src/lib/server/deliveries';
+import { getClassSession, createClassSession } from '../../src/lib/server/class-sessions';
 import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
 import { markPaperCompletion } from '../../src/lib/server/progress';
 import { erasePupil, erasurePreview } from '../../src/lib/server/pupil-erasure';
@@ -80,12 +81,12 @@ async function world() {
 /** Zebedee does a self-paced lesson (check, steps, answers), one on paper, and asks for help. */
 async function history(w: Awaited<ReturnType<typeof world>>) {
 	const lesson = ownPace();
-	const sessionId = await startSession(
+	const sessionId = await createClassSession(
 		{ classId: w.classId, lessonId: lesson.id, mode: 'self', openUntil: '2099-07-20' },
 		w.teacher
 	);
 	for (const who of [w.pupil, { ...w.pupil, id: w.classmate, firstName: 'Amira' }]) {
-		await openPupilSession(who, (await getSession(sessionId))!);
+		await openPupilSession(who, (await getClassSession(sessionId))!);
 		const check = lesson.questions.find((q) => q.check && q.scored)!;
 		expect(
 			await answerFromRequest(who, sessionId, {
@@ -96,7 +97,7 @@ async function history(w: Awaited<ReturnType<typeof world>>) {
 			})
 		).toMatchObject({ ok: true });
 		for (let step = -1; step < lesson.steps.length - 1; step++)
-			await movePupil(who, (await getSession(sessionId))!, step, 'next');
+			await movePupil(who, (await getClassSession(sessionId))!, step, 'next');
 		for (const q of lesson.questions)
 			await answerFromRequest(who, sessionId, {
 				clientId: clientId(),

@@ -4,14 +4,14 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { assertPupilSession } from '../../src/lib/server/access';
+import { assertPupilClassSession } from '../../src/lib/server/access';
 import {
-	endSession,
-	getSession,
+	endClassSession,
+	getClassSession,
 	setLiveStep,
-	startSession,
-	type StartInput
-} from '../../src/lib/server/deliveries';
+	createClassSession,
+	type NewClassSession
+} from '../../src/lib/server/class-sessions';
 import { getLibrary, reloadLibrary, type Question } from '../../src/lib/server/lessons';
 import { lessonCompletion, markPaperCompletion } from '../../src/lib/server/progress';
 import {
@@ -34,11 +34,11 @@ function inAWeek(): string {
 	return new Date(Date.now() + 7 * 24 * 60 * 60 * 1000).toISOString().slice(0, 10);
 }
 
-async function setUp(mode: 'live' | 'self' = 'self', extra: Partial<StartInput> = {}) {
+async function setUp(mode: 'live' | 'self' = 'self', extra: Partial<NewClassSession> = {}) {
 	const { schoolId, classId, teacher } = await ctx.newTeacherClass();
 	const pupilId = await ctx.newPupil({ classId, firstName: 'Amira', lastInitial: 'K' });
-	const start = async (input: Partial<StartInput> = {}) =>
-		startSession(
+	const start = async (input: Partial<NewClassSession> = {}) =>
+		createClassSession(
 			{
 				classId,
 				lessonId: lesson.id,
@@ -51,7 +51,7 @@ async function setUp(mode: 'live' | 'self' = 'self', extra: Partial<StartInput> 
 		);
 	const sessionId = await start();
 	const pupil = { id: pupilId, classId, firstName: 'Amira', lastInitial: 'K' };
-	const session = async () => (await getSession(sessionId))!;
+	const session = async () => (await getClassSession(sessionId))!;
 	return { schoolId, classId, teacher, sessionId, pupil, session, start };
 }
 
@@ -156,7 +156,7 @@ describe('answering', () => {
 			await answer({ id: outsider, classId: otherClass }, sessionId, q, right(q))
 		).toMatchObject({ ok: false, status: 404, message: 'This lesson is not one of yours.' });
 		await expect(
-			assertPupilSession(
+			assertPupilClassSession(
 				{
 					kind: 'pupil',
 					id: outsider,
@@ -182,7 +182,7 @@ describe('answering', () => {
 			message: 'This lesson is not one of yours.'
 		});
 		await expect(
-			assertPupilSession({ ...pupil, kind: 'pupil', schoolId, sessionId: '' }, catchUp)
+			assertPupilClassSession({ ...pupil, kind: 'pupil', schoolId, sessionId: '' }, catchUp)
 		).rejects.toMatchObject({ status: 404 });
 		expect(await answerRows()).toHaveLength(0);
 	});
@@ -281,7 +281,7 @@ describe('answering', () => {
 
 	it('refuses answers once the session has ended', async () => {
 		const { pupil, sessionId, session, teacher } = await setUp('live');
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 		const q = ofType('single');
 		expect(await answer(pupil, sessionId, q, right(q))).toMatchObject({ ok: false, status: 409 });
 	});
@@ -401,7 +401,7 @@ describe('the summary', () => {
 		await setLiveStep(await session(), 0);
 		await openPupilSession(pupil, await session());
 		expect(await pupilSummary(pupil, await session())).toBeUndefined();
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 		const summary = (await pupilSummary(pupil, await session()))!;
 		expect(summary).toMatchObject({
 			stepsSeen: 1,
@@ -436,7 +436,7 @@ describe("the pupil's home", () => {
 		const other = getLibrary().lessons.find((l, i) => i > 0 && l.delivery === 'any')!;
 		const liveId = await start({ mode: 'live', openUntil: undefined, lessonId: other.id });
 		const ended = await start({ lessonId: other.id });
-		await endSession((await getSession(ended))!, teacher);
+		await endClassSession((await getClassSession(ended))!, teacher);
 		const otherPupil = await ctx.newPupil({ classId });
 		await start({ pupilIds: [otherPupil] }); // a catch-up for someone else
 		await movePupil(pupil, await session(), -1, 'next');
@@ -462,7 +462,7 @@ describe("the pupil's home", () => {
 
 	it('has no live lesson to send the pupil to once it has ended', async () => {
 		const { pupil, session, teacher } = await setUp('live');
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 		expect(await pupilHomeSessions(pupil)).toEqual({ sessions: [], live: null });
 	});
 });

@@ -3,7 +3,11 @@
 // paths (group-committed answers, joining, attendance, paper) and through plain SQL.
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/answers';
-import { getSession, setLiveStep, startSession } from '../../src/lib/server/deliveries';
+import {
+	getClassSession,
+	setLiveStep,
+	createClassSession
+} from '../../src/lib/server/class-sessions';
 import { getLibrary, type Lesson } from '../../src/lib/server/lessons';
 import {
 	joinSession,
@@ -28,10 +32,13 @@ async function setUp() {
 	const { schoolId, classId, teacher } = await ctx.newTeacherClass({ schoolName: 'Memo Primary' });
 	const pupils: number[] = [];
 	for (let i = 0; i < 8; i++) pupils.push(await ctx.newPupil({ classId }));
-	const sessionId = await startSession({ classId, lessonId: lesson.id, mode: 'live' }, teacher);
+	const sessionId = await createClassSession(
+		{ classId, lessonId: lesson.id, mode: 'live' },
+		teacher
+	);
 	// On the last step: every question is open.
-	await setLiveStep((await getSession(sessionId))!, lesson.steps.length - 1);
-	const session = (await getSession(sessionId))!;
+	await setLiveStep((await getClassSession(sessionId))!, lesson.steps.length - 1);
+	const session = (await getClassSession(sessionId))!;
 	return { schoolId, classId, pupils, teacher, session };
 }
 

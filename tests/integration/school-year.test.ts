@@ -4,19 +4,18 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodePicturePassword } from '../../src/lib/pictures';
 import { assertCanHandlePupilRecords, canCloseAcademicYear } from '../../src/lib/server/access';
+import { checkPicturePassword } from '../../src/lib/server/auth/picture-passwords';
 import {
-	checkPicturePassword,
 	findCardPupil,
-	findClassByCode,
 	issueLoginCardToken,
-	lookUpClassCode,
 	signInWithCardToken
-} from '../../src/lib/server/auth/pupil-login';
+} from '../../src/lib/server/auth/login-cards';
+import { findClassByCode, lookUpClassCode } from '../../src/lib/server/auth/class-codes';
 import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, validatePupilSession } from '../../src/lib/server/auth/session';
 import { restoreClass } from '../../src/lib/server/classes';
 import { seedDemo } from '../../src/lib/server/demo';
-import { getSession, startSession } from '../../src/lib/server/deliveries';
+import { getClassSession, createClassSession } from '../../src/lib/server/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { openPupilSession } from '../../src/lib/server/pupil-lesson';
 import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
@@ -88,11 +87,11 @@ describe('closing an academic year', () => {
 		const signIn = await createPupilSession(pupilId);
 		const [lesson, ...rest] = getLibrary().lessons;
 		const ownPace = rest.find((l) => l.delivery !== 'teacher-led')!;
-		const live = await startSession(
+		const live = await createClassSession(
 			{ classId: old.classId, lessonId: lesson.id, mode: 'live' },
 			old.teacher
 		);
-		const selfPaced = await startSession(
+		const selfPaced = await createClassSession(
 			{
 				classId: old.classId,
 				lessonId: ownPace.id,
@@ -131,7 +130,7 @@ describe('closing an academic year', () => {
 		});
 		expect(pictures.status).toBe('unknown');
 		expect(await validatePupilSession(signIn.token)).toBeNull();
-		for (const id of [live, selfPaced]) expect((await getSession(id))?.status).toBe('ended');
+		for (const id of [live, selfPaced]) expect((await getClassSession(id))?.status).toBe('ended');
 
 		// This year's class of the same name is untouched.
 		expect(await findClassByCode(fresh.code)).toMatchObject({ id: fresh.classId });
@@ -251,7 +250,7 @@ describe('the year’s figures', () => {
 				.executeTakeFirstOrThrow()
 		).user_id;
 		const teacher = staffPrincipal(teacherId, 'teacher', first.school_id);
-		const open = await startSession(
+		const open = await createClassSession(
 			{
 				classId: first.id,
 				lessonId: lessons.find((l) => l.delivery !== 'teacher-led')!.id,
@@ -265,7 +264,7 @@ describe('the year’s figures', () => {
 			.select('id')
 			.where('class_id', '=', first.id)
 			.executeTakeFirstOrThrow();
-		await openPupilSession({ id: pupil.id, classId: first.id }, (await getSession(open))!);
+		await openPupilSession({ id: pupil.id, classId: first.id }, (await getClassSession(open))!);
 		const schools = [...new Set(classes.map((c) => c.school_id))];
 		const everything = async () => ({
 			year: await boroughDashboard({ academicYear: LAST_YEAR }, lessons),

@@ -297,6 +297,12 @@ describe('staff accounts nobody uses', () => {
 	it('keeps a turned-off account while a pupil’s lesson done on paper names it as the marker', async () => {
 		at('2026-09-01T08:00:00Z');
 		const { teacherId, classId } = await ctx.newTeacherClass();
+		// A pupil of 2027/28, whose records are kept until September 2029 (former-pupils.ts).
+		await ctx.handle.db
+			.updateTable('classes')
+			.set({ academic_year: '2027/28' })
+			.where('id', '=', classId)
+			.execute();
 		const pupilId = await ctx.newPupil({ classId });
 		await ctx.handle.db
 			.insertInto('paper_completions')
@@ -308,6 +314,10 @@ describe('staff accounts nobody uses', () => {
 		const run = await runRetention();
 		expect(run).toMatchObject({ staffDeleted: 0, staffKept: 1 });
 		expect((await account(teacherId))?.disabled_at).toBe('2027-09-02T08:00:00.000Z');
+		// Once the pupil's records are deleted, the mark names nobody and the account can go.
+		at('2029-09-03T08:00:00Z');
+		expect(await runRetention()).toMatchObject({ pupilsDeleted: 1, staffDeleted: 1, staffKept: 0 });
+		expect(await account(teacherId)).toBeUndefined();
 	});
 
 	it('handles every table that names a staff account', async () => {

@@ -2,16 +2,16 @@
 // ending, attendance, completion on paper, and who may do any of it.
 import { isHttpError } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
-import { assertCanRunSession } from '../../src/lib/server/access';
+import { assertCanRunClassSession } from '../../src/lib/server/access';
 import { answersOfPupil, submitAnswer } from '../../src/lib/server/answers';
 import { requireStaff } from '../../src/lib/server/auth/guards';
 import {
-	endSession,
-	getSession,
+	endClassSession,
+	getClassSession,
 	revealQuestion,
-	SessionRefused,
 	setLiveStep
-} from '../../src/lib/server/deliveries';
+} from '../../src/lib/server/class-sessions';
+import { Refused } from '../../src/lib/server/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { openPupilSession, pupilHomeSessions } from '../../src/lib/server/pupil-lesson';
 import {
@@ -24,20 +24,20 @@ import {
 } from '../../src/lib/server/progress';
 import {
 	attendanceView,
-	boardView,
-	classSessionRows,
 	completionView,
-	controlView,
-	londonDay,
-	addDays,
+	saveAttendance,
+	savePaperCompletion
+} from '../../src/lib/server/register-screen';
+import { boardView } from '../../src/lib/server/board-screen';
+import {
+	classSessionRows,
 	nextLessonFor,
 	startCatchUp,
-	revealOnCurrentStep,
-	saveAttendance,
-	savePaperCompletion,
 	startClassSession,
-	startSessionSchema
-} from '../../src/lib/server/teacher-session';
+	startClassSessionSchema
+} from '../../src/lib/server/lesson-choices';
+import { controlView, revealOnCurrentStep } from '../../src/lib/server/control-screen';
+import { londonDay, addDays } from '../../src/lib/server/uk-dates';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -59,7 +59,7 @@ const live = { lessonId: lesson.id, mode: 'live' as const, openUntil: '' };
 async function startLive() {
 	const base = await setUp();
 	const sessionId = await startClassSession(base.teacher, base.classId, live);
-	return { ...base, sessionId, session: async () => (await getSession(sessionId))! };
+	return { ...base, sessionId, session: async () => (await getClassSession(sessionId))! };
 }
 
 /** The first step with a question, and that question. */
@@ -83,7 +83,7 @@ async function expect404(promise: Promise<unknown>) {
 describe('starting a session', () => {
 	it('refuses a second live session for the same class, kindly', async () => {
 		const { teacher, classId, sessionId } = await startLive();
-		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(SessionRefused);
+		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(Refused);
 		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(
 			'This class already has a live lesson running. End it before starting another.'
 		);
@@ -93,8 +93,8 @@ describe('starting a session', () => {
 			mode: 'self',
 			openUntil: addDays(londonDay(), 7)
 		});
-		expect((await getSession(self))?.status).toBe('running');
-		await endSession((await getSession(sessionId))!, teacher);
+		expect((await getClassSession(self))?.status).toBe('running');
+		await endClassSession((await getClassSession(sessionId))!, teacher);
 		await expect(
 			startClassSession(teacher, classId, { ...live, again: 'yes' })
 		).resolves.toBeGreaterThan(0);
@@ -112,7 +112,7 @@ describe('starting a session', () => {
 
 	it('asks the teacher to confirm the safeguarding note and a day from today', () => {
 		const withNote = getLibrary().lessons.find((l) => l.safeguardingHtml)!;
-		const schema = startSessionSchema();
+		const schema = startClassSessionSchema();
 		const issues = (input: Record<string, string>) => {
 			const result = schema.safeParse(input);
 			return result.success
@@ -205,7 +205,7 @@ describe('running a live session', () => {
 
 	it('ends, after which the class can no longer be moved', async () => {
 		const { session, teacher } = await startLive();
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 		expect((await session()).status).toBe('ended');
 		await expect(setLiveStep(await session(), 0)).rejects.toThrow('This session has ended.');
 		await expect(revealQuestion(await session(), null)).rejects.toThrow('This session has ended.');
@@ -318,7 +318,7 @@ describe('attendance', () => {
 		const { session, pupils, teacher } = await startLive();
 		await joinSession(await session(), pupils[0]);
 		await markRestAbsent(await session(), teacher);
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 		await saveAttendance(await session(), new Map([[pupils[3], 'present']]), teacher);
 		const view = await attendanceView(await session());
 		expect(view).toMatchObject({ present: 2, absent: 2 });
@@ -331,7 +331,7 @@ describe('attendance', () => {
 		const outsider = await ctx.newPupil({ classId: otherClass });
 		await expect(
 			saveAttendance(await session(), new Map([[outsider, 'present']]), teacher)
-		).rejects.toThrow(SessionRefused);
+		).rejects.toThrow(Refused);
 	});
 
 	it('never lists staff: only the pupils of the class are on the roster', async () => {
@@ -386,25 +386,25 @@ describe('completion on paper', () => {
 		const outsider = await ctx.newPupil({ classId: await ctx.newClass({ schoolId }) });
 		await expect(
 			savePaperCompletion(await session(), lesson, new Set([outsider]), teacher)
-		).rejects.toThrow(SessionRefused);
+		).rejects.toThrow(Refused);
 	});
 });
 
 describe('who may run a session', () => {
 	it('is the class teacher and their school lead, and nobody else (404)', async () => {
 		const { sessionId, schoolId, teacher } = await startLive();
-		await expect(assertCanRunSession(teacher, sessionId)).resolves.toMatchObject({
+		await expect(assertCanRunClassSession(teacher, sessionId)).resolves.toMatchObject({
 			id: sessionId
 		});
 		const lead = staffPrincipal(await ctx.newStaff({ role: 'lead', schoolId }), 'lead', schoolId);
-		await expect(assertCanRunSession(lead, sessionId)).resolves.toBeTruthy();
+		await expect(assertCanRunClassSession(lead, sessionId)).resolves.toBeTruthy();
 
 		const colleague = staffPrincipal(
 			await ctx.newStaff({ role: 'teacher', schoolId }),
 			'teacher',
 			schoolId
 		);
-		await expect404(assertCanRunSession(colleague, sessionId));
+		await expect404(assertCanRunClassSession(colleague, sessionId));
 
 		const otherSchool = await ctx.newSchool();
 		const stranger = staffPrincipal(
@@ -413,14 +413,14 @@ describe('who may run a session', () => {
 			otherSchool
 		);
 		await ctx.newClass({ schoolId: otherSchool, teacherId: stranger.id });
-		await expect404(assertCanRunSession(stranger, sessionId));
+		await expect404(assertCanRunClassSession(stranger, sessionId));
 		const otherLead = staffPrincipal(
 			await ctx.newStaff({ role: 'lead', schoolId: otherSchool }),
 			'lead',
 			otherSchool
 		);
-		await expect404(assertCanRunSession(otherLead, sessionId));
-		await expect404(assertCanRunSession(teacher, sessionId + 1000));
+		await expect404(assertCanRunClassSession(otherLead, sessionId));
+		await expect404(assertCanRunClassSession(teacher, sessionId + 1000));
 	});
 
 	it('refuses a coordinator, who never sees pupil names', async () => {
@@ -430,7 +430,7 @@ describe('who may run a session', () => {
 			'coordinator',
 			null
 		);
-		await expect404(assertCanRunSession(coordinator, sessionId));
+		await expect404(assertCanRunClassSession(coordinator, sessionId));
 		// The routes' first line refuses the role before anything is looked up.
 		const event = {
 			locals: { staff: coordinator, pupil: null },
@@ -465,13 +465,13 @@ describe('running a lesson the class has had again', () => {
 			selected: right
 		});
 		expect(first.ok).toBe(true);
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 
 		await expect(startClassSession(teacher, classId, live)).rejects.toThrow(
 			/^This class had .+ on .+\. Choose to run it again with everyone, or a catch-up/
 		);
 		const againId = await startClassSession(teacher, classId, { ...live, again: 'yes' });
-		const again = async () => (await getSession(againId))!;
+		const again = async () => (await getClassSession(againId))!;
 		expect((await again()).run).toBe(againId);
 		await setLiveStep(await again(), step);
 
@@ -533,15 +533,15 @@ describe('running a lesson the class has had again', () => {
 		await setLiveStep(await session(), step);
 		await openPupilSession(amira, await session());
 		expect(await hasSeenLesson(amira.id, lesson.id, 0)).toBe(true);
-		await endSession(await session(), teacher);
+		await endClassSession(await session(), teacher);
 
 		// A fresh run opens the knowledge check to her again.
 		const againId = await startClassSession(teacher, classId, { ...live, again: 'yes' });
 		expect(await hasSeenLesson(amira.id, lesson.id, againId)).toBe(false);
-		const lobby = (await openPupilSession(amira, (await getSession(againId))!))!;
+		const lobby = (await openPupilSession(amira, (await getClassSession(againId))!))!;
 		expect(lobby.start?.check.length).toBeGreaterThan(0);
-		await setLiveStep((await getSession(againId))!, step);
-		await openPupilSession(amira, (await getSession(againId))!);
+		await setLiveStep((await getClassSession(againId))!, step);
+		await openPupilSession(amira, (await getClassSession(againId))!);
 		const answered = await submitAnswer({
 			pupil: amira,
 			sessionId: againId,
@@ -551,11 +551,11 @@ describe('running a lesson the class has had again', () => {
 			selected: question.options.flatMap((o, i) => (o.correct ? [i] : []))
 		});
 		expect(answered).toMatchObject({ ok: true, created: true });
-		await endSession((await getSession(againId))!, teacher);
+		await endClassSession((await getClassSession(againId))!, teacher);
 
 		// Her catch-up (she has not finished) carries on the fresh run: her answer is there and
 		// the check is closed, as she has seen the lesson in this run.
-		const catchUp = (await getSession(await startCatchUp(teacher, classId, lesson.id)))!;
+		const catchUp = (await getClassSession(await startCatchUp(teacher, classId, lesson.id)))!;
 		expect(catchUp.run).toBe(againId);
 		const view = (await openPupilSession(amira, catchUp))!;
 		expect(view.start?.check).toEqual([]);
@@ -571,7 +571,7 @@ describe('running a lesson the class has had again', () => {
 		const id = await startClassSession(teacher, classId, live);
 		next = await nextLessonFor(classId);
 		expect(next.live?.id).toBe(id);
-		await endSession((await getSession(id))!, teacher);
+		await endClassSession((await getClassSession(id))!, teacher);
 		next = await nextLessonFor(classId);
 		expect(next).toMatchObject({ next: { id: programme[1].id }, live: null });
 		expect(next.next?.safeguardingHtml ?? null).toBe(programme[1].safeguardingHtml ?? null);
@@ -586,9 +586,9 @@ describe('a lesson at their own pace', () => {
 		// Started again: the same session, open until the later day.
 		const later = addDays(londonDay(), 9);
 		expect(await startClassSession(teacher, classId, { ...self, openUntil: later })).toBe(first);
-		expect((await getSession(first))!.closesAt).toBe(`${later}T23:59:59.000Z`);
+		expect((await getClassSession(first))!.closesAt).toBe(`${later}T23:59:59.000Z`);
 		expect(await startClassSession(teacher, classId, self)).toBe(first);
-		expect((await getSession(first))!.closesAt).toBe(`${later}T23:59:59.000Z`);
+		expect((await getClassSession(first))!.closesAt).toBe(`${later}T23:59:59.000Z`);
 		// A catch-up of the same lesson for one pupil: still one card on their page.
 		await ctx.handle.db
 			.insertInto('paper_completions')

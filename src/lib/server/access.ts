@@ -1,14 +1,67 @@
 // The one place that answers "may this person see or change this?". Every route asks
 // here about the object it touches. Refusals are 404s so that nobody learns what
-// exists outside their scope.
-import { error } from '@sveltejs/kit';
+// exists outside their scope. Which roles may open which pages is written here too, and
+// only here: routes call the named guards below, never requireStaff with a role list.
+import { error, type RequestEvent } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
 import { metricsReaders } from './address-list';
 import { getDb, type DB } from './db';
-import { getSession, isInAudience } from './deliveries';
+import { getClassSession, isInAudience } from './class-sessions';
 import type { Role } from './db/schema';
+import { requireStaff } from './auth/guards';
 import type { PupilPrincipal, StaffPrincipal } from './auth/session';
 import { activeLeadsOf, type SchoolLead } from './schools';
+
+// ——— roles: who may open which pages ———
+
+/** Pupil-level pages (classes, sessions, pupils): the people who may ever see names. */
+const CLASS_STAFF: Role[] = ['teacher', 'lead'];
+/** The school's own pages (its report, staff, records, year): its leads. */
+const SCHOOL_LEADS: Role[] = ['lead'];
+/** The council's pages (borough figures, schools, settings): its coordinators. */
+const COUNCIL: Role[] = ['coordinator'];
+/** The audit log and staff accounts: the coordinator (everywhere) and leads (their school). */
+const COUNCIL_AND_LEADS: Role[] = ['coordinator', 'lead'];
+
+type GuardEvent = Pick<RequestEvent, 'locals' | 'url' | 'request'>;
+
+/** Signed-in teachers and leads; anyone else is refused (a coordinator never sees names). */
+export function requireClassStaff(event: GuardEvent): StaffPrincipal {
+	return requireStaff(event, ...CLASS_STAFF);
+}
+
+/** A signed-in school lead. */
+export function requireSchoolLead(event: GuardEvent): StaffPrincipal {
+	return requireStaff(event, ...SCHOOL_LEADS);
+}
+
+/** A signed-in council coordinator. */
+export function requireCoordinator(event: GuardEvent): StaffPrincipal {
+	return requireStaff(event, ...COUNCIL);
+}
+
+/** A signed-in coordinator or school lead: the audit log and staff accounts. */
+export function requireCoordinatorOrLead(event: GuardEvent): StaffPrincipal {
+	return requireStaff(event, ...COUNCIL_AND_LEADS);
+}
+
+export function isSchoolLead(user: Pick<StaffPrincipal, 'role'>): boolean {
+	return SCHOOL_LEADS.includes(user.role);
+}
+
+export function isCoordinator(user: Pick<StaffPrincipal, 'role'>): boolean {
+	return COUNCIL.includes(user.role);
+}
+
+/** Which parts of the staff site a person's navigation offers (every page checks again). */
+export function staffSections(user: Pick<StaffPrincipal, 'role'>) {
+	return {
+		classes: CLASS_STAFF.includes(user.role),
+		school: isSchoolLead(user),
+		borough: isCoordinator(user),
+		audit: COUNCIL_AND_LEADS.includes(user.role)
+	};
+}
 
 export interface ClassScope {
 	id: number;
@@ -267,8 +320,8 @@ export function parseId(value: string | undefined | null): number {
  * A class session, for staff: the people who may see its class (its teachers and the
  * school's lead). Returns the session, or a 404 for anyone else.
  */
-export async function assertCanRunSession(user: StaffPrincipal, sessionId: number) {
-	const session = await getSession(sessionId);
+export async function assertCanRunClassSession(user: StaffPrincipal, sessionId: number) {
+	const session = await getClassSession(sessionId);
 	// The session's read already carries its class's school: no second read of the class.
 	if (!session || !(await mayTeach(user, session.classId, session.schoolId))) {
 		error(404, 'There is no such lesson session in your classes.');
@@ -277,8 +330,8 @@ export async function assertCanRunSession(user: StaffPrincipal, sessionId: numbe
 }
 
 /** A class session, for a pupil: one of their own class that is meant for them. */
-export async function assertPupilSession(pupil: PupilPrincipal, sessionId: number) {
-	const session = await getSession(sessionId);
+export async function assertPupilClassSession(pupil: PupilPrincipal, sessionId: number) {
+	const session = await getClassSession(sessionId);
 	if (!session || session.classId !== pupil.classId || !(await isInAudience(session, pupil.id))) {
 		error(404, 'This lesson is not one of yours.');
 	}

@@ -1,11 +1,11 @@
 // Pupils' answers: validated and graded on the server, stored once, acknowledged only
 // after the commit is durable. Concurrent answers share one transaction (group commit)
 // because each synchronous=FULL commit costs an fsync.
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
 import { getDb } from './db';
 import { isRefusal } from './db/faults';
-import type { Answer, Phase } from './db/schema';
-import { getSession, isInAudience, type SessionInfo } from './deliveries';
+import type { Answer, DB, Phase } from './db/schema';
+import { getClassSession, isInAudience, type ClassSessionInfo } from './class-sessions';
 import { getLesson, gradeAnswer, validateSelection, type Lesson, type Question } from './lessons';
 import { CLIENT_ID, type AnswerFeedback } from '../lesson-view';
 import { publish } from './live';
@@ -21,10 +21,10 @@ export interface AnswerInput {
 	selected: unknown;
 	/**
 	 * The session, when the caller has just loaded it through access.ts's
-	 * assertPupilSession for this pupil (class and audience checked); otherwise it is read
+	 * assertPupilClassSession for this pupil (class and audience checked); otherwise it is read
 	 * and checked here.
 	 */
-	session?: SessionInfo;
+	session?: ClassSessionInfo;
 }
 
 export type AnswerResult =
@@ -62,7 +62,7 @@ export function feedbackFor(
 /** Checks everything that does not need a write; returns the question on success. */
 async function admissible(
 	input: AnswerInput,
-	session: SessionInfo | undefined,
+	session: ClassSessionInfo | undefined,
 	lesson: Lesson | undefined,
 	/** True when access.ts has checked the audience already (see AnswerInput.session). */
 	audienceChecked: boolean
@@ -150,16 +150,7 @@ async function flush(): Promise<void> {
 			.execute(async (trx) => {
 				const out: { created: boolean; selected: number[] }[] = [];
 				for (const { row } of batch) {
-					const inserted = await trx
-						.insertInto('answers')
-						.values({
-							...row,
-							// The figures keep the pupil's first answer to a question, in any run.
-							counts: sql<number>`not exists (select 1 from answers where pupil_id = ${row.pupil_id} and lesson_id = ${row.lesson_id} and question_id = ${row.question_id} and phase = ${row.phase} and counts = 1)`
-						})
-						.onConflict((oc) => oc.doNothing())
-						.returning('id')
-						.executeTakeFirst();
+					const inserted = await insertAnswer(trx, row);
 					if (inserted) {
 						out.push({ created: true, selected: JSON.parse(row.selected) });
 						continue;
@@ -207,6 +198,28 @@ async function flush(): Promise<void> {
 	}
 }
 
+/**
+ * One answer, unless this pupil's answer to the question is already stored in this run.
+ * Written as one SQL statement rather than with the query builder: it runs for every
+ * answer, and building the query cost more than running it (a profile of `npm run bench`).
+ */
+async function insertAnswer(trx: Transaction<DB>, row: Pending['row']): Promise<boolean> {
+	const inserted = await sql<{ id: number }>`
+		insert into answers
+			(client_id, session_id, pupil_id, lesson_id, question_id, phase, selected, correct,
+			 answered_at, run, counts)
+		values (${row.client_id}, ${row.session_id}, ${row.pupil_id}, ${row.lesson_id},
+			${row.question_id}, ${row.phase}, ${row.selected}, ${row.correct}, ${row.answered_at},
+			${row.run},
+			-- The figures keep the pupil's first answer to a question, in any run.
+			not exists (select 1 from answers where pupil_id = ${row.pupil_id}
+				and lesson_id = ${row.lesson_id} and question_id = ${row.question_id}
+				and phase = ${row.phase} and counts = 1))
+		on conflict do nothing
+		returning id`.execute(trx);
+	return inserted.rows.length > 0;
+}
+
 function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: number[] }> {
 	return new Promise((resolve, reject) => {
 		queue.push({ row, resolve, reject });
@@ -217,7 +230,7 @@ function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: num
 
 export async function submitAnswer(input: AnswerInput, now = new Date()): Promise<AnswerResult> {
 	const given = input.session?.id === input.sessionId;
-	const session = given ? input.session : await getSession(input.sessionId, now);
+	const session = given ? input.session : await getClassSession(input.sessionId, now);
 	const lesson = session && getLesson(session.lessonId);
 	const checked = await admissible(input, session, lesson, given);
 	if ('ok' in checked) return checked;
@@ -311,7 +324,7 @@ function tally(lesson: Lesson, rows: SessionAnswerRow[]): QuestionTally[] {
 
 /** Class counts per question in one session and phase: for the teacher and the board. */
 export async function tallyAnswers(
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	lesson: Lesson,
 	phase: Phase = 'main'
 ): Promise<QuestionTally[]> {
@@ -323,7 +336,7 @@ export async function tallyAnswers(
  * view names them), from one read: the teacher's screen reloads on every answer.
  */
 export async function sessionResults(
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	lesson: Lesson,
 	phase: Phase = 'main'
 ): Promise<{ tally: QuestionTally[]; answeredBy: Map<string, Set<number>> }> {

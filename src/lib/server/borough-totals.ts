@@ -1,38 +1,51 @@
 // The borough dashboard's figures, kept up to date in memory instead of read afresh from
-// every answer of the year on each request.
+// every answer of the year on each request: a cache of the definition in figures.ts, never a
+// second one.
 //
-// Each pupil's facts (report-facts.ts: present, marked, finished, answered, right, before
-// and after, per lesson) and each session's (its lesson, week, and whether it was
-// delivered) are held once, and summed per class and lesson, with how many distinct pupils
-// each sum rests on. Each filter asked for (academic year, lesson) keeps a view: those
-// class sums added up by school, by lesson and for the borough. The database records
-// which pupils, sessions, classes and schools changed (triggers, migration 006). A request
-// first works out just those again from the tables; each class they touch is taken out
-// of every view, brought up to date, and put back. So a request costs what changed, not
-// the size of the borough. The first request after a start (or after a lesson file
-// changes) builds everything, as a report worked out from the tables would.
+// Each pupil's facts (report-facts.ts `buildPairs` and `answerFacts`, as every report reads
+// them) are held once as their contributions (figures.ts `contribution`), and each
+// session's (its lesson, week, and whether it was delivered); the contributions are summed
+// per class and lesson with figures.ts `addSums` and `distinctOf`, and figures.ts
+// `figuresOf` makes the figures. A pupil's facts count under the class they are in now,
+// wherever they did the work, exactly as the class and school reports count them (a pupil
+// moved to a class of another academic year takes their work to that year). Each filter
+// asked for (academic year, lesson) keeps a view: those class sums added up by school, by
+// lesson and for the borough. The database records which pupils, sessions, classes and
+// schools changed (triggers, migration 006). A request first works out just those again
+// from the tables; each class they touch is taken out of every view, brought up to date,
+// and put back. So a request costs what changed, not the size of the borough. The first
+// request after a start (or after a lesson file changes) builds everything, as a report
+// worked out from the tables would. tests/integration/figures-property.test.ts holds it,
+// and the reports, to a plain definition after random writes.
 //
-// A date range needs each session's date against each answer, so report-facts.ts works
-// those out in full instead.
+// A date range needs each session's date against each answer, so reports.ts answers a
+// dashboard with dates from `loadFacts` (report-facts.ts) instead: the same facts and the same
+// definition, read for that filter.
 import { getDb, getHandle, nowIso, type Handle } from './db';
 import type { Lesson } from './lessons';
 import {
 	addSums,
-	answerFacts,
-	buildPairs,
-	closesLater,
 	contribution,
+	distinctOf,
+	DISTINCT,
 	emptyTally,
 	figuresOf,
-	isDelivered,
-	isoWeek,
 	type Contribution,
+	type Distinct,
 	type Figures,
 	type GroupTally,
 	type LessonFigures,
-	type PupilFact,
-	type PupilRows,
 	type Tally
+} from './figures';
+import {
+	answerFacts,
+	answerFactsOfPupils,
+	buildPairs,
+	closesLater,
+	isDelivered,
+	isoWeek,
+	type PupilFact,
+	type PupilRows
 } from './report-facts';
 
 export interface TotalsFilter {
@@ -75,10 +88,6 @@ interface SessionKept {
 	/** Set while a self-paced session waits in the lobby: it reads as ended from then. */
 	closes: string | null;
 }
-
-/** Distinct pupils, as `Tally` counts them. */
-const DISTINCT = ['reached', 'marked', 'completionPupils', 'scorePupils', 'gainPupils'] as const;
-type Distinct = Record<(typeof DISTINCT)[number], number>;
 
 interface LessonCell {
 	/** Sums of the class's pairs for one lesson; distinct pupils are simply pairs here. */
@@ -175,16 +184,6 @@ function lessonCell(kept: ClassKept, lessonId: string): LessonCell {
 	return cell;
 }
 
-function distinctOf(c: Contribution): Distinct {
-	return {
-		reached: c.present ? 1 : 0,
-		marked: c.marked ? 1 : 0,
-		completionPupils: c.eligible ? 1 : 0,
-		scorePupils: c.scored ? 1 : 0,
-		gainPupils: c.gain ? 1 : 0
-	};
-}
-
 /** Adds a pupil's sums to their class (`sign` −1 takes them away). */
 function applyPupil(state: State, pupil: PupilKept, sign: 1 | -1): void {
 	const kept = classKept(state, pupil.classId);
@@ -224,6 +223,8 @@ function applySession(state: State, session: SessionKept, sign: 1 | -1): void {
 // ——— reading from the tables ———
 
 const CHUNK = 500;
+/** Up to this many pupils, answers are read row by row (report-facts.ts answerFactsOfPupils). */
+const FEW = 50;
 
 function chunks<T>(items: T[]): T[][] {
 	const out: T[][] = [];
@@ -265,7 +266,10 @@ async function readSessions(ids: number[] | undefined): Promise<Map<number, Sess
 	return out;
 }
 
-/** Pupils' facts, worked out as report-facts.ts does; `ids` undefined reads them all. */
+/**
+ * Pupils' facts, read by pupil as the kept totals need them (`ids` undefined reads them all)
+ * and combined by report-facts.ts `buildPairs`, as every report combines them.
+ */
 async function readPupils(
 	state: State,
 	ids: number[] | undefined,
@@ -292,18 +296,19 @@ async function readPupils(
 				.where('reached_end', '=', 1)
 				.$if(only, (qb) => qb.where('pupil_id', 'in', some!))
 				.execute(),
-			answerFacts(state.lessons, some, undefined),
+			// A handful of changed pupils: their answers row by row; more, or all, in aggregate.
+			some && some.length <= FEW
+				? answerFactsOfPupils(state.lessons, some)
+				: answerFacts(state.lessons, some, undefined),
 			db
 				.selectFrom('paper_completions')
 				.select(['pupil_id', 'lesson_id'])
 				.$if(only, (qb) => qb.where('pupil_id', 'in', some!))
 				.execute()
 		]);
-		// Sums are kept by the pupil's class as it is now (the school is the class's). A year
-		// filter in report-facts.ts picks sessions by the session's class instead. The two
-		// agree unless a pupil was moved between classes of different academic years (a
-		// pupil repeating Year 6): then a year's figures here also count the old year's
-		// sessions. Following such pupils session by session would close that gap.
+		// Sums are kept by the pupil's class as it is now (the school and academic year are
+		// the class's), with everything the pupil did in any session: the definition of
+		// figures.ts, as loadFacts reads it for a class or school report.
 		const facts = new Map<number, PupilFact>(
 			pupilRows.map((p) => [
 				p.id,

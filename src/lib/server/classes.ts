@@ -1,24 +1,14 @@
 // Classes: creating them, their class codes, who teaches them. Who may do this is
 // access.ts's question; this module keeps the rules of the data itself.
 import type { Kysely, Transaction } from 'kysely';
-import { isAcademicYear } from '../academic-year';
+import { isAcademicYear } from './uk-dates';
 import { auditTarget } from './audit';
 import { signOutClass } from './auth/session';
 import type { StaffPrincipal } from './auth/session';
 import { getDb, nowIso } from './db';
 import type { DB, Role } from './db/schema';
 import { makeClassCode } from './random';
-
-/** A change the rules refuse, with a message a teacher can act on (and the form field it is about). */
-export class Refused extends Error {
-	override name = 'Refused';
-	constructor(
-		message: string,
-		readonly field?: string
-	) {
-		super(message);
-	}
-}
+import { Refused } from './refusal';
 
 /** Who did it, for the audit log: the signed-in staff member. */
 export type Actor = Pick<StaffPrincipal, 'id' | 'schoolId'>;

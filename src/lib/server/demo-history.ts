@@ -1,5 +1,5 @@
 // A term of past lessons for the demo borough, so that every report and chart has something
-// to show on first start. Every row is shaped as the app itself writes it (deliveries.ts,
+// to show on first start. Every row is shaped as the app itself writes it (class-sessions.ts,
 // progress.ts, answers.ts, audit.ts), graded by the lesson engine, and nothing is in the future.
 import { CompiledQuery, type Insertable, type Transaction } from 'kysely';
 import type {
@@ -11,7 +11,7 @@ import type {
 	PaperCompletionsTable,
 	ProgressTable
 } from './db/schema';
-import { closingTime } from './deliveries';
+import { closingTime } from './class-sessions';
 import { getLibrary, gradeAnswer, type Lesson, type Question } from './lessons';
 import type { RandomInt } from './random';
 

@@ -4,7 +4,7 @@
 // and a pupil's records. Added after everything else the demo makes, with its own random
 // numbers, so that every current class, pupil and lesson stays exactly as it was.
 import type { Transaction } from 'kysely';
-import { academicYearOf } from '../academic-year';
+import { academicYearOf } from './uk-dates';
 import { Generator, write, type DemoClassRef, type SchoolPlan } from './demo-history';
 import type { DB } from './db/schema';
 import { getLibrary } from './lessons';

@@ -7,7 +7,7 @@ import { DEMO_PAST_YEAR, seedDemoPastYear } from './demo-past-year';
 import { nowIso } from './db';
 import type { DB, Role, SafeguardingRole } from './db/schema';
 import { makeClassCode, makePicturePassword, seededInt } from './random';
-import { academicYearOf } from '../academic-year';
+import { academicYearOf } from './uk-dates';
 
 export const DEMO_BOROUGH = 'Basingstoke and Deane (demo)';
 /** Demo only: printed by `npm start` and listed in the README. */

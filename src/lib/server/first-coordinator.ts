@@ -6,9 +6,8 @@
 import { recordAudit } from './audit';
 import type { StaffPrincipal } from './auth/session';
 import { getDb, nowIso } from './db';
+import { Refused } from './refusal';
 import { createPasswordReset, normaliseEmail, RESET_HOURS } from './staff';
-
-export class FirstCoordinatorRefused extends Error {}
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 
@@ -19,9 +18,9 @@ export async function createFirstCoordinator(
 	const name = input.name.normalize('NFKC').trim();
 	const email = normaliseEmail(input.email);
 	if (!name || name.length > 100)
-		throw new FirstCoordinatorRefused('Give the coordinator’s name (up to 100 characters).');
+		throw new Refused('Give the coordinator’s name (up to 100 characters).');
 	if (!EMAIL.test(email) || email.length > 254)
-		throw new FirstCoordinatorRefused(`"${input.email}" is not an email address.`);
+		throw new Refused(`"${input.email}" is not an email address.`);
 	const db = getDb();
 	const existing = await db
 		.selectFrom('staff_users')
@@ -34,11 +33,10 @@ export async function createFirstCoordinator(
 		)
 		.execute();
 	if (existing.some((u) => u.role === 'coordinator' && u.email !== email))
-		throw new FirstCoordinatorRefused(
+		throw new Refused(
 			'This borough has a coordinator already: they invite any other from Council team.'
 		);
-	if (existing.length)
-		throw new FirstCoordinatorRefused(`There is an account for ${email} already.`);
+	if (existing.length) throw new Refused(`There is an account for ${email} already.`);
 	const { id } = await db
 		.insertInto('staff_users')
 		.values({

@@ -1,9 +1,8 @@
 // Small helpers for form actions: read FormData through a zod schema and turn its
-// issues into messages per field, the way every form in Think Safe reports them, and
-// turn a session's refusal into the form's failure.
-import { fail, isActionFailure, type ActionFailure } from '@sveltejs/kit';
+// issues into messages per field, the way every form in Think Safe reports them. (A
+// refusal from the domain becomes the same failure through refusal.ts.)
+import { fail, type ActionFailure } from '@sveltejs/kit';
 import type { z } from 'zod';
-import { SessionRefused } from './deliveries';
 
 export interface FormFailure {
 	message: string;
@@ -49,29 +48,6 @@ export function failWith(
 ): ActionFailure<FormFailure> {
 	const body: FormFailure = { message, fields, values };
 	return fail(status, body);
-}
-
-/**
- * Runs a task the domain may refuse: a SessionRefused comes back as the form's 400 (with
- * what was typed, when given) for the action to return; anything else is a real error.
- */
-export async function orRefusal<T>(
-	task: () => Promise<T>,
-	values?: Record<string, string>
-): Promise<T | ActionFailure<FormFailure>> {
-	try {
-		return await task();
-	} catch (caught) {
-		if (caught instanceof SessionRefused) return failWith(caught.message, {}, 400, values);
-		throw caught;
-	}
-}
-
-/** Whether orRefusal's result is the refusal (typed, unlike kit's own isActionFailure). */
-export function isRefusal<T>(
-	result: T | ActionFailure<FormFailure>
-): result is ActionFailure<FormFailure> {
-	return isActionFailure(result);
 }
 
 /** The client's address for rate limits and the audit log. */

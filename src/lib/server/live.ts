@@ -62,6 +62,13 @@ function frame(event: string, data: unknown): string {
 	return `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
 }
 
+/**
+ * The last words of a stream whose sign-in ended: the device goes to sign in rather than
+ * reconnecting to be refused (src/lib/live-follow.ts, the staff pages' live-updates.ts).
+ */
+export const SIGNED_OUT_EVENT = 'signed-out';
+const SIGNED_OUT = frame(SIGNED_OUT_EVENT, {});
+
 function personKey(owner: Pick<StreamOwner, 'kind' | 'personId'>): string {
 	return `${owner.kind}:${owner.personId}`;
 }
@@ -203,12 +210,12 @@ export function eventStream(
 	});
 }
 
-function closeWhere(matches: (s: Subscriber) => boolean): number {
+function closeWhere(matches: (s: Subscriber) => boolean, lastWords?: string): number {
 	let closed = 0;
 	for (const subscribers of [...channels.values()]) {
 		for (const s of [...subscribers]) {
 			if (!matches(s)) continue;
-			s.close();
+			s.close(lastWords);
 			closed++;
 		}
 	}
@@ -228,7 +235,7 @@ export function signInsWithStreams(kind: Audience): string[] {
 export function endSignInStreams(kind: Audience, signInIds: Iterable<string>): number {
 	const ended = new Set(signInIds);
 	if (ended.size === 0) return 0;
-	return closeWhere((s) => s.owner.kind === kind && ended.has(s.owner.signInId));
+	return closeWhere((s) => s.owner.kind === kind && ended.has(s.owner.signInId), SIGNED_OUT);
 }
 
 /** Ends every stream of one person (all of their sign-ins ended at once). */
@@ -236,13 +243,13 @@ export function endPersonStreams(kind: Audience, personId: number): number {
 	const mine = byPerson.get(personKey({ kind, personId }));
 	if (!mine) return 0;
 	const closing = [...mine];
-	for (const s of closing) s.close();
+	for (const s of closing) s.close(SIGNED_OUT);
 	return closing.length;
 }
 
 /** Ends every pupil stream of a class (the teacher signed the class out). */
 export function endClassStreams(classId: number): number {
-	return closeWhere((s) => s.owner.kind === 'pupil' && s.owner.classId === classId);
+	return closeWhere((s) => s.owner.kind === 'pupil' && s.owner.classId === classId, SIGNED_OUT);
 }
 
 /** Ends every stream (server shutdown), so that stopping is not held up by open streams. */

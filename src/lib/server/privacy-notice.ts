@@ -85,8 +85,8 @@ export function retentionSchedule(config: RetentionConfig): RetentionLine[] {
 	return [
 		{
 			what: "A pupil's records: first name and last initial, class, picture password, login card, answers, progress, attendance, lessons marked done on paper",
-			// Said as it is: no job deletes pupils' records yet (issue #16); the school does.
-			kept: `${p.pupilRecords} after the end of the academic year (31 August) they belong to. Think Safe does not yet delete them by itself: at the end of that time the school's lead erases them (Pupils' records), and sooner if a family asks`,
+			// What the daily job does (retention/former-pupils.ts), and what it keeps.
+			kept: `${p.pupilRecords} after the end of the academic year (31 August) they belong to; then Think Safe deletes them by itself. The year's figures stay (how many pupils were reached, attended, completed, scored), counted without saying who. A school's lead erases a pupil's records sooner if a family asks (Pupils' records)`,
 			why: "The programme runs for one school year. The further time lets the school and the council finish that year's reports and answer questions from pupils and families after the pupils have moved on to secondary school; after that Think Safe has no use for them."
 		},
 		{

@@ -2,12 +2,12 @@
 // Completion itself is the one rule of completion.ts.
 import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
-import { completionState, type CompletionState } from './completion';
 import { getDb, nowIso } from './db';
 import type { AttendanceStatus } from './db/schema';
-import type { SessionInfo } from './deliveries';
+import type { ClassSessionInfo } from './class-sessions';
 import type { Lesson } from './lessons';
 import { publish } from './live';
+import { noFacts, pupilCompletion, type PupilCompletion } from './figures';
 import { pupilLessonFacts } from './report-facts';
 
 export interface PupilProgress {
@@ -57,7 +57,7 @@ export async function hasSeenLesson(
  * A pupil opened the session: they are present (staff never are), in one transaction
  * with their progress row.
  */
-export async function joinSession(session: SessionInfo, pupilId: number): Promise<void> {
+export async function joinSession(session: ClassSessionInfo, pupilId: number): Promise<void> {
 	const at = nowIso();
 	const db = getDb();
 	const existing = await db
@@ -106,7 +106,7 @@ export async function joinSession(session: SessionInfo, pupilId: number): Promis
  * `before` is their progress when the caller has just read it, so it is not read twice.
  */
 export async function recordStep(
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	lesson: Lesson,
 	pupilId: number,
 	step: number,
@@ -164,7 +164,7 @@ export interface AttendanceRow {
 }
 
 /** Pupils the session is for (the class, or the catch-up list), with attendance and progress. */
-export async function sessionRoster(session: SessionInfo): Promise<AttendanceRow[]> {
+export async function sessionRoster(session: ClassSessionInfo): Promise<AttendanceRow[]> {
 	const db = getDb();
 	let pupils = db
 		.selectFrom('pupils as p')
@@ -185,6 +185,7 @@ export async function sessionRoster(session: SessionInfo): Promise<AttendanceRow
 			'g.reached_end'
 		])
 		.where('p.class_id', '=', session.classId)
+		.where('p.records_deleted_at', 'is', null)
 		.orderBy('p.first_name')
 		.orderBy('p.last_initial');
 	if (session.audience === 'some') {
@@ -212,7 +213,7 @@ export async function sessionRoster(session: SessionInfo): Promise<AttendanceRow
 
 /** `roster` is the session's roster when the caller has just read it, so it is not read twice. */
 export async function markAttendance(
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	marks: { pupilId: number; status: AttendanceStatus }[],
 	by: StaffPrincipal,
 	roster?: AttendanceRow[]
@@ -261,7 +262,10 @@ export async function markAttendance(
 }
 
 /** "Mark everyone else absent": every pupil without a mark yet. */
-export async function markRestAbsent(session: SessionInfo, by: StaffPrincipal): Promise<number> {
+export async function markRestAbsent(
+	session: ClassSessionInfo,
+	by: StaffPrincipal
+): Promise<number> {
 	const roster = await sessionRoster(session);
 	const rest = roster.filter((r) => r.status === null);
 	if (rest.length)
@@ -314,11 +318,8 @@ export async function markPaperCompletion(
 
 export type { CompletionState } from './completion';
 
-export interface Completion {
-	state: CompletionState;
-	/** Right answers ÷ the lesson's scored questions, once the pupil answered any. */
-	score: number | null;
-}
+/** A pupil's state for a lesson and, once they answered any, right answers ÷ scored questions. */
+export type Completion = PupilCompletion;
 
 /**
  * Completion of one lesson for many pupils. Answers count for questions whose id still
@@ -332,8 +333,8 @@ export async function lessonCompletion(
 }
 
 /**
- * Completion of several lessons for many pupils, by lesson, then pupil: the one rule of
- * completion.ts over each pupil's facts as report-facts.ts gathers them.
+ * Completion of several lessons for many pupils, by lesson, then pupil: figures.ts over
+ * each pupil's facts, read as every report reads them (report-facts.ts).
  */
 export async function lessonsCompletion(
 	pupilIds: number[],
@@ -343,24 +344,16 @@ export async function lessonsCompletion(
 	if (pupilIds.length === 0 || lessons.length === 0) return result;
 	const { pairs, opened } = await pupilLessonFacts(pupilIds, lessons);
 	for (const lesson of lessons) {
-		const scored = lesson.questions.filter((q) => q.scored).length;
 		const facts = pairs.get(lesson.id)!;
 		const ofLesson = result.get(lesson.id)!;
-		for (const pupilId of pupilIds) {
-			const f = facts.get(pupilId) ?? {
-				present: false,
-				paper: false,
-				reachedEnd: false,
-				answered: 0,
-				correct: 0,
-				scored
-			};
-			ofLesson.set(pupilId, {
-				state: completionState(f, opened.has(`${lesson.id}\n${pupilId}`)),
-				// Out of the scored questions of the revision the pupil's answers count against.
-				score: f.scored && f.answered ? f.correct / f.scored : null
-			});
-		}
+		for (const pupilId of pupilIds)
+			ofLesson.set(
+				pupilId,
+				pupilCompletion(
+					facts.get(pupilId) ?? noFacts(lesson),
+					opened.has(`${lesson.id}\n${pupilId}`)
+				)
+			);
 	}
 	return result;
 }

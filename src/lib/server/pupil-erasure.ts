@@ -9,11 +9,13 @@ import type { Transaction } from 'kysely';
 import { helpReadersOf } from './access';
 import { recordAudit, staffActor } from './audit';
 import { signOutPupil, type StaffPrincipal } from './auth/session';
+import { Refused } from './refusal';
 import { getDb } from './db';
 import type { DB } from './db/schema';
 import { flushDeletions } from './db/secure-delete';
 import { displayName } from './pupil-names';
 import { isHelpOpen } from './pupil-records';
+import { alreadyDeletedMessage } from './retention/deleted-notice';
 import { removeHelpText } from './safeguarding';
 
 /** The rows of a pupil's that erasure deletes, counted, so the lead sees what will go. */
@@ -98,15 +100,32 @@ async function safeguardingLeadsOf(schoolId: number): Promise<string[]> {
 	return readers.people.map((p) => p.display_name);
 }
 
+/**
+ * A former pupil's records were deleted at the end of the retention period: what is left is
+ * their year's figures, which name nobody, so there is nothing of the child's to erase (and
+ * erasing it would change the figures of a year long closed).
+ */
+function refuseFormerPupil(recordsDeletedAt: string | null): void {
+	if (recordsDeletedAt !== null) throw new Refused(alreadyDeletedMessage(recordsDeletedAt));
+}
+
 /** What erasing this pupil would delete, and whether an open request for help stops it. */
 export async function erasurePreview(pupilId: number): Promise<ErasurePreview> {
 	const db = getDb();
 	const pupil = await db
 		.selectFrom('pupils as p')
 		.innerJoin('classes as c', 'c.id', 'p.class_id')
-		.select(['p.first_name', 'p.last_initial', 'c.name', 'c.academic_year', 'c.school_id'])
+		.select([
+			'p.first_name',
+			'p.last_initial',
+			'p.records_deleted_at',
+			'c.name',
+			'c.academic_year',
+			'c.school_id'
+		])
 		.where('p.id', '=', pupilId)
 		.executeTakeFirstOrThrow();
+	refuseFormerPupil(pupil.records_deleted_at);
 	const { counts, help } = await countsOf(db, pupilId);
 	return {
 		name: displayName({ firstName: pupil.first_name, lastInitial: pupil.last_initial }),
@@ -135,9 +154,10 @@ export async function erasePupil(
 			const pupil = await trx
 				.selectFrom('pupils as p')
 				.innerJoin('classes as c', 'c.id', 'p.class_id')
-				.select(['p.class_id', 'c.school_id'])
+				.select(['p.class_id', 'p.records_deleted_at', 'c.school_id'])
 				.where('p.id', '=', pupilId)
 				.executeTakeFirstOrThrow();
+			refuseFormerPupil(pupil.records_deleted_at);
 			const { counts, help } = await countsOf(trx, pupilId);
 			if (help.open.length > 0) {
 				// Refused whole rather than in part: deleting the child's name would leave the

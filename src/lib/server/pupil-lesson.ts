@@ -6,8 +6,9 @@ import { lessonOfSession } from './lesson-revisions';
 import type { PupilPrincipal } from './auth/session';
 import { answersOfPupil, submitAnswer, type AnswerResult } from './answers';
 import { getDb } from './db';
+import { londonDay } from './uk-dates';
 import { helpContacts } from './help';
-import { openSessionsForPupil, type SessionInfo } from './deliveries';
+import { openClassSessionsForPupil, type ClassSessionInfo } from './class-sessions';
 import { getLesson, getLibrary, toPupilCheck, toPupilStep, type Lesson } from './lessons';
 import {
 	getProgress,
@@ -34,8 +35,8 @@ export function summaryHref(sessionId: number): string {
 export interface PupilSessionView {
 	session: {
 		id: number;
-		mode: SessionInfo['mode'];
-		status: SessionInfo['status'];
+		mode: ClassSessionInfo['mode'];
+		status: ClassSessionInfo['status'];
 		/** Kept so that the page can tell a changed live state from the one it shows. */
 		currentStep: number;
 		revealedQuestion: string | null;
@@ -72,7 +73,7 @@ function answersOn(questionIds: string[], all: Record<string, AnswerFeedback>) {
  */
 export async function openPupilSession(
 	pupil: Pupil,
-	session: SessionInfo
+	session: ClassSessionInfo
 ): Promise<PupilSessionView | undefined> {
 	const lesson = getLesson(session.lessonId);
 	if (!lesson) return undefined;
@@ -134,7 +135,7 @@ export const moveSchema = z.object({
  */
 export async function movePupil(
 	pupil: Pupil,
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	from: number,
 	direction: 'previous' | 'next' | 'finish'
 ): Promise<MoveResult> {
@@ -177,7 +178,7 @@ export async function answerFromRequest(
 	sessionId: number,
 	body: unknown,
 	/** The session, when the route has just loaded and checked it: saves reading it again. */
-	session?: SessionInfo
+	session?: ClassSessionInfo
 ): Promise<AnswerResult> {
 	const parsed = answerSchema.safeParse(body);
 	if (!parsed.success) {
@@ -200,7 +201,7 @@ export function childlinePhone(): string {
 export interface PupilSummary {
 	sessionId: number;
 	lesson: { id: string; title: string; objectives: string[] };
-	mode: SessionInfo['mode'];
+	mode: ClassSessionInfo['mode'];
 	/** The pupil may still go back into the lesson (self-paced and open). */
 	canGoBack: boolean;
 	stepsSeen: number;
@@ -225,7 +226,7 @@ export interface PupilSummary {
  */
 export async function pupilSummary(
 	pupil: Pupil,
-	session: SessionInfo
+	session: ClassSessionInfo
 ): Promise<PupilSummary | undefined> {
 	// As it ran: a lesson revised since keeps this session's questions.
 	const lesson = await lessonOfSession(session);
@@ -243,7 +244,7 @@ export async function pupilSummary(
 		const place =
 			open && session.mode === 'self'
 				? session
-				: (await openSessionsForPupil(pupil)).find(
+				: (await openClassSessionsForPupil(pupil)).find(
 						(s) => s.lessonId === lesson.id && s.mode === 'self'
 					);
 		if (place) finish = { href: sessionHref(place.id), closesAt: place.closesAt };
@@ -271,8 +272,8 @@ export interface PupilHomeSession {
 	href: string;
 	title: string;
 	summary: string;
-	mode: SessionInfo['mode'];
-	status: SessionInfo['status'];
+	mode: ClassSessionInfo['mode'];
+	status: ClassSessionInfo['status'];
 	/** Self-paced: the moment it closes (ISO); live: null. */
 	closesAt: string | null;
 	/** Where this pupil is: not opened yet, part way, or reached the end. */
@@ -289,7 +290,7 @@ export interface PupilHome {
 }
 
 export async function pupilHomeSessions(pupil: Pupil, now = new Date()): Promise<PupilHome> {
-	const open = await openSessionsForPupil(pupil, now);
+	const open = await openClassSessionsForPupil(pupil, now);
 	const lessons = [
 		...new Map(
 			open.flatMap((s) => {
@@ -300,7 +301,7 @@ export async function pupilHomeSessions(pupil: Pupil, now = new Date()): Promise
 	];
 	const done = await lessonsCompletion([pupil.id], lessons);
 	const sessions: PupilHomeSession[] = [];
-	// One card per lesson: the live one, else the newest (openSessionsForPupil's order).
+	// One card per lesson: the live one, else the newest (openClassSessionsForPupil's order).
 	const shown = new Set<string>();
 	for (const session of open) {
 		const lesson = getLesson(session.lessonId);
@@ -334,7 +335,7 @@ export async function pupilHomeSessions(pupil: Pupil, now = new Date()): Promise
 							: 'Look again'
 		});
 	}
-	// Live first, then self-paced (openSessionsForPupil orders by mode, newest first).
+	// Live first, then self-paced (openClassSessionsForPupil orders by mode, newest first).
 	sessions.sort((a, b) => (a.mode === b.mode ? 0 : a.mode === 'live' ? -1 : 1));
 	return { sessions, live: sessions.find((s) => s.mode === 'live') ?? null };
 }
@@ -356,11 +357,6 @@ export interface CertificateStatus {
 	remaining: CertificateLesson[];
 	/** When the last piece of work was done (YYYY-MM-DD, UK), once complete. */
 	awardedOn: string | null;
-}
-
-function ukDate(iso: string): string {
-	// en-CA formats as YYYY-MM-DD; the time zone makes a late-evening finish the right day.
-	return new Intl.DateTimeFormat('en-CA', { timeZone: 'Europe/London' }).format(new Date(iso));
 }
 
 /** The latest moment this pupil did work on these lessons. */
@@ -414,6 +410,6 @@ export async function certificateStatus(
 		name: `${pupil.firstName} ${pupil.lastInitial}.`,
 		lessons,
 		remaining,
-		awardedOn: last ? ukDate(last) : null
+		awardedOn: last ? londonDay(new Date(last)) : null
 	};
 }

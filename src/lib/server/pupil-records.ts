@@ -6,11 +6,13 @@ import sanitizeHtml from 'sanitize-html';
 import { HELP_ABOUT, HELP_TALK_TO, HELP_TOPICS, HELP_URGENCY, helpLabel } from '../help-request';
 import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
+import { Refused } from './refusal';
 import { getDb } from './db';
 import type { HelpNoteKind } from './db/schema';
 import { revisionsByHash } from './lesson-revisions';
 import { getLibrary, type Lesson } from './lessons';
 import { displayName } from './pupil-names';
+import { alreadyDeletedMessage } from './retention/deleted-notice';
 
 export const MAX_SEARCH_RESULTS = 50;
 
@@ -47,6 +49,7 @@ export async function findPupilsOfSchool(schoolId: number, query: string): Promi
 			'c.archived_at as class_archived_at'
 		])
 		.where('c.school_id', '=', schoolId)
+		.where('p.records_deleted_at', 'is', null)
 		.execute();
 	// Matched here rather than in SQL so that Unicode case folding is the same everywhere.
 	const [first, initial] = words;
@@ -202,10 +205,14 @@ export async function subjectAccess(
 			'p.failed_attempts',
 			'p.locked_until',
 			'p.class_id',
+			'p.records_deleted_at',
 			's.name as school_name'
 		])
 		.where('p.id', '=', pupilId)
 		.executeTakeFirstOrThrow();
+	// A former pupil: nothing of the child is held any more, only their year's figures.
+	if (pupil.records_deleted_at !== null)
+		throw new Refused(alreadyDeletedMessage(pupil.records_deleted_at));
 	const [attendance, progress, answers, paper, cards, signIns, help, audit] = await Promise.all([
 		db
 			.selectFrom('attendance')

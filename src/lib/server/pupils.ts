@@ -4,9 +4,10 @@
 import type { Transaction } from 'kysely';
 import { decodePicturePassword, encodePicturePassword, PICTURES } from '../pictures';
 import { auditTarget } from './audit';
-import { issueLoginCardsIn } from './auth/pupil-login';
+import { issueLoginCardsIn } from './auth/login-cards';
 import { signOutPupil } from './auth/session';
-import { auditClass, classOf, Refused, type Actor } from './classes';
+import { auditClass, classOf, type Actor } from './classes';
+import { Refused } from './refusal';
 import { getDb, nowIso } from './db';
 import type { DB } from './db/schema';
 import {
@@ -254,7 +255,12 @@ export async function listPupils(
 	classId: number,
 	options: { includeArchived?: boolean; now?: Date } = {}
 ): Promise<PupilRow[]> {
-	let query = getDb().selectFrom('pupils').select(PUPIL_COLUMNS).where('class_id', '=', classId);
+	let query = getDb()
+		.selectFrom('pupils')
+		.select(PUPIL_COLUMNS)
+		.where('class_id', '=', classId)
+		// A former pupil (records deleted at the end of the retention period) has no name to list.
+		.where('records_deleted_at', 'is', null);
 	if (!options.includeArchived) query = query.where('archived_at', 'is', null);
 	const now = options.now ?? new Date();
 	const rows = (await query.execute()).map((r) => toRow(r, now));
@@ -266,6 +272,7 @@ export async function getPupil(pupilId: number, now = new Date()): Promise<Pupil
 		.selectFrom('pupils')
 		.select(PUPIL_COLUMNS)
 		.where('id', '=', pupilId)
+		.where('records_deleted_at', 'is', null)
 		.executeTakeFirst();
 	return row && toRow(row, now);
 }
@@ -276,6 +283,7 @@ export async function countArchivedPupils(classId: number): Promise<number> {
 		.select((eb) => eb.fn.countAll<number>().as('n'))
 		.where('class_id', '=', classId)
 		.where('archived_at', 'is not', null)
+		.where('records_deleted_at', 'is', null)
 		.executeTakeFirstOrThrow();
 	return Number(row.n);
 }
@@ -345,18 +353,18 @@ export async function restorePupil(pupilId: number, actor?: Actor): Promise<void
 		});
 }
 
-export interface MoveResult {
+export interface ClassMoveResult {
 	/** True when the pupil's pictures were taken in the new class and had to change. */
 	picturesChanged: boolean;
 	pictures: number[];
 }
 
 /** Moves a pupil to another class of the same school, keeping their pictures if they are free there. */
-export async function movePupil(
+export async function movePupilToClass(
 	pupilId: number,
 	toClassId: number,
 	actor?: Actor
-): Promise<MoveResult> {
+): Promise<ClassMoveResult> {
 	const result = await getDb()
 		.transaction()
 		.execute(async (trx) => {
@@ -412,7 +420,7 @@ export async function regeneratePicturePassword(pupilId: number, actor?: Actor):
 
 /** Lets a pupil who tried the wrong pictures too often try again straight away. */
 // Unlocking belongs with the sign-in rules that lock; one function serves both.
-export { unlockPupil } from './auth/pupil-login';
+export { unlockPupil } from './auth/picture-passwords';
 
 /**
  * New login cards for every current pupil of the class: each pupil's old card stops

@@ -3,12 +3,10 @@
 // and its CSV call the same loader, so the figures agree by construction.
 import sanitizeHtml from 'sanitize-html';
 import { z } from 'zod';
-import { academicYearOf, isAcademicYear } from '$lib/academic-year';
 import { getDb } from './db';
 import { LEGEND, type Disclosed } from './disclosure';
 import { toCsv, type CsvCell } from './csv';
 import { getLibrary, type Lesson } from './lessons';
-import { isIsoDate } from './lessons/text';
 import {
 	boroughDashboard,
 	classReport,
@@ -26,7 +24,7 @@ import {
 	type ReportTable
 } from './report-tables';
 import type { ChartSpec, FilterErrors, FilterForm } from '$lib/report-table';
-import { formatWhen } from './teacher-session';
+import { academicYearOf, formatDay, formatWhenUk, isAcademicYear, isIsoDate } from './uk-dates';
 
 // ——— the filter ———
 
@@ -92,13 +90,7 @@ export function parseReportFilter(
 
 /** "Academic year 2026/27, 1 Sep 2026 to 28 Nov 2026, all lessons". */
 export function describeFilter(filter: ReportFilter, lessons: Lesson[]): string {
-	const day = (s: string) =>
-		new Intl.DateTimeFormat('en-GB', {
-			day: 'numeric',
-			month: 'short',
-			year: 'numeric',
-			timeZone: 'UTC'
-		}).format(new Date(`${s}T00:00:00Z`));
+	const day = (s: string) => formatDay(s, { weekday: false });
 	const parts = [
 		filter.academicYear ? `Academic year ${filter.academicYear}` : 'All academic years'
 	];
@@ -334,7 +326,7 @@ export async function loadClassReportTables(
 	const tables = classTables({
 		report,
 		titles: new Map(lessons.map((l) => [l.id, l.title])),
-		when: formatWhen,
+		when: formatWhenUk,
 		prompt: (lessonId, questionId) => {
 			const found = numbers.get(lessonId)?.get(questionId);
 			return found

@@ -1,23 +1,25 @@
-// What every report is made of: facts about each pupil and lesson (present, marked,
-// reached the end, answered, right, on paper, before and after), and the one set of
-// definitions that turns them into figures. The class and school reports load facts for
-// their scope on each request; the borough dashboard keeps them up to date in memory
-// (borough-totals.ts). Answers are aggregated in SQL; pupil × lesson facts are combined in
-// TypeScript, so that each figure is defined once.
+// Reading the facts every figure is made of (figures.ts defines the figures): each pupil's
+// facts for each lesson (present, marked, reached the end, answered, right, on paper, before
+// and after) and each session's (delivered or not). The class and school reports, a
+// date-filtered dashboard, the class grid, the pupil's summary and certificate load them
+// here on each request; the borough dashboard keeps the same facts up to date in memory
+// (borough-totals.ts), built with `answerFacts` and `buildPairs` below. Answers are
+// aggregated in SQL; pupil × lesson facts are combined in TypeScript.
 import { sql } from 'kysely';
-import { isCompleted } from './completion';
 import { getDb } from './db';
 import type { ClassSession } from './db/schema';
-import { effectiveStatus } from './deliveries';
+import { effectiveStatus } from './class-sessions';
 import {
-	suppressAverage,
-	suppressGain,
-	suppressRate,
-	type Disclosed,
-	type Gain
-} from './disclosure';
+	figuresOf,
+	noFacts,
+	tallyPairs,
+	type Figures,
+	type GroupTally,
+	type LessonFigures,
+	type PupilLessonFact
+} from './figures';
 import type { Lesson } from './lessons';
-import { revisionsOfLessons } from './lesson-revisions';
+import { revisionsByHash, revisionsOfLessons } from './lesson-revisions';
 
 export interface ReportFilter {
 	academicYear?: string;
@@ -27,29 +29,14 @@ export interface ReportFilter {
 	lessonId?: string;
 }
 
-/** The headline figures of any group of pupils (a class, a school, a lesson, the borough). */
-export interface Figures {
-	/** Pupils on roll (not archived themselves; their class may be, in a closed year). */
-	pupils: number;
-	/** Distinct pupils present in at least one session. */
-	reached: number;
-	sessionsDelivered: number;
-	/** Present marks ÷ all marks in delivered sessions. */
-	attendance: Disclosed;
-	/** Pupil × lesson pairs completed (or on paper) ÷ pairs where the pupil was present or on paper. */
-	completion: Disclosed;
-	/** Mean score over pupil × lesson pairs with at least one scored main answer. */
-	averageScore: Disclosed;
-	gain: Gain;
-}
-
-export type LessonFigures = { lessonId: string; title: string } & Figures;
-
 // ——— facts ———
 
+/** Whose facts: a class's pupils, a school's, exactly these pupils, or (none) the borough's. */
 export interface Scope {
 	classId?: number;
 	schoolId?: number;
+	/** Wherever they are now, archived or not: a pupil's own summary and certificate. */
+	pupilIds?: readonly number[];
 }
 
 export interface SessionFact {
@@ -61,25 +48,6 @@ export interface SessionFact {
 	delivered: boolean;
 }
 
-export interface PupilLessonFact {
-	pupilId: number;
-	classId: number;
-	schoolId: number;
-	lessonId: string;
-	/** Scored questions in the lesson as it is now. */
-	scored: number;
-	present: boolean;
-	marks: number;
-	presentMarks: number;
-	reachedEnd: boolean;
-	answered: number;
-	correct: number;
-	paper: boolean;
-	gainPairs: number;
-	gainBefore: number;
-	gainAfter: number;
-}
-
 export interface PupilFact {
 	classId: number;
 	schoolId: number;
@@ -88,11 +56,18 @@ export interface PupilFact {
 
 export interface Facts {
 	pupils: Map<number, PupilFact>;
+	/** Sessions of the scope and filter (its class's, school's, year's): what counts as delivered. */
 	sessions: SessionFact[];
 	/** By lesson id, then pupil id. */
 	pairs: Map<string, Map<number, PupilLessonFact>>;
-	/** Present marks: which pupils were present in which session. */
-	present: { sessionId: number; pupilId: number }[];
+	/** Present marks of the scope's pupils, in any session the filter keeps, with its ISO week. */
+	present: { week: string; pupilId: number }[];
+	/** `lesson\npupil` for every pair where the pupil opened the lesson (when asked for). */
+	opened: Set<string>;
+	/** With the detail: every answer of the scope's pupils and in its own sessions. */
+	answerRows: AnswerRow[];
+	/** With the detail: present and absent marks of each session read. */
+	marks: Map<number, { present: number; absent: number }>;
 	lessons: Map<string, Lesson>;
 	/** When a figure changes by the clock alone (a self-paced session in the lobby closes). */
 	expires: string | null;
@@ -110,6 +85,7 @@ function groupKey(pick: Group): string {
 	if ('lessonId' in pick) return `l:${pick.lessonId}`;
 	return 'all';
 }
+
 function buildIndex(facts: Omit<Facts, 'index'>): Facts['index'] {
 	const index: Facts['index'] = new Map();
 	const entry = (key: string) => {
@@ -144,14 +120,9 @@ function buildIndex(facts: Omit<Facts, 'index'>): Facts['index'] {
 	return index;
 }
 
-export function scopedSessions(scope: Scope, filter: ReportFilter) {
-	let q = getDb()
-		.selectFrom('class_sessions as s')
-		.innerJoin('classes as c', 'c.id', 's.class_id')
-		.select('s.id');
-	if (scope.classId !== undefined) q = q.where('s.class_id', '=', scope.classId);
-	if (scope.schoolId !== undefined) q = q.where('c.school_id', '=', scope.schoolId);
-	if (filter.academicYear) q = q.where('c.academic_year', '=', filter.academicYear);
+/** Sessions the filter keeps by their lesson and dates, of any class. */
+function sessionsInDates(filter: ReportFilter) {
+	let q = getDb().selectFrom('class_sessions as s').select('s.id');
 	if (filter.lessonId) q = q.where('s.lesson_id', '=', filter.lessonId);
 	if (filter.from) q = q.where('s.created_at', '>=', filter.from);
 	if (filter.to) q = q.where('s.created_at', '<=', `${filter.to}T23:59:59.999Z`);
@@ -159,26 +130,26 @@ export function scopedSessions(scope: Scope, filter: ReportFilter) {
 }
 
 /**
- * The pupils a report counts. A class archived when its academic year closed still counts
- * in that year's figures (its pupils were on roll that year), so closing a year changes no
- * figure; only an archived school's pupils are left out.
+ * The pupils a report counts: those whose class now is in the scope and the filter's year. A
+ * class archived when its academic year closed still counts in that year's figures (its
+ * pupils were on roll that year), so closing a year changes no figure. The borough leaves out
+ * an archived school's pupils; a class or school report of that school still has them.
  */
-export function scopedPupils(scope: Scope, filter: ReportFilter) {
-	let q = getDb()
-		.selectFrom('pupils as p')
-		.innerJoin('classes as c', 'c.id', 'p.class_id')
-		.innerJoin('schools as sc', 'sc.id', 'c.school_id')
-		.where('sc.archived_at', 'is', null);
+function scopedPupils(scope: Scope, filter: ReportFilter) {
+	const db = getDb();
+	let q = db.selectFrom('pupils as p').innerJoin('classes as c', 'c.id', 'p.class_id');
+	if (scope.pupilIds) return q.where('p.id', 'in', scope.pupilIds);
 	if (scope.classId !== undefined) q = q.where('p.class_id', '=', scope.classId);
 	if (scope.schoolId !== undefined) q = q.where('c.school_id', '=', scope.schoolId);
+	if (scope.classId === undefined && scope.schoolId === undefined)
+		q = q.where(
+			'c.school_id',
+			'in',
+			db.selectFrom('schools').select('id').where('archived_at', 'is', null)
+		);
 	if (filter.academicYear) q = q.where('c.academic_year', '=', filter.academicYear);
 	return q;
 }
-
-export function scopedPupilIds(scope: Scope, filter: ReportFilter) {
-	return scopedPupils(scope, filter).select('p.id');
-}
-
 /**
  * Questions per pass over the answers. Each answer adds its question's bit to one of four
  * sets (after, after and right, before, before and right), packed side by side into one
@@ -217,12 +188,184 @@ export interface AnswerFact {
  */
 export async function answerFacts(
 	lessons: Lesson[],
-	pupilIds: ReturnType<typeof scopedPupilIds> | readonly number[] | undefined,
-	sessionIds: ReturnType<typeof scopedSessions> | undefined
+	pupilIds: PupilIds | readonly number[] | undefined,
+	sessionIds: ReturnType<typeof sessionsInDates> | undefined
+): Promise<AnswerFact[]> {
+	return answerFactsBy(lessons, revisionsOfLessons(lessons), (chunks) =>
+		sumAnswers(chunks, pupilIds, sessionIds)
+	);
+}
+
+/** An answer as the class report reads it: every column the figures and questions need. */
+export interface AnswerRow {
+	session_id: number;
+	pupil_id: number;
+	lesson_id: string;
+	question_id: string;
+	phase: 'pre' | 'main';
+	selected: string;
+	correct: number | null;
+	counts: number;
+}
+
+/**
+ * The same facts from answers already read (the class report reads its answers once, for
+ * these and for its questions): the very sums the SQL of `answerFacts` makes, row by row.
+ */
+async function answerFactsOfRows(
+	lessons: Lesson[],
+	rows: readonly AnswerRow[],
+	counted: (row: AnswerRow) => boolean
+): Promise<AnswerFact[]> {
+	return answerFactsBy(lessons, revisionsOfRows(lessons, rows), async (chunks) => {
+		const bitOf = new Map<string, number>();
+		for (const c of chunks) c.chunk.forEach((id, i) => bitOf.set(`${c.lessonId}\n${id}`, 2 ** i));
+		const inPass = new Set(chunks.map((c) => c.lessonId));
+		const sums = new Map<string, PassRow>();
+		for (const x of rows) {
+			if (x.counts !== 1 || !inPass.has(x.lesson_id) || !counted(x)) continue;
+			const key = `${x.lesson_id}\n${x.pupil_id}`;
+			let sum = sums.get(key);
+			if (!sum) {
+				sum = {
+					lesson_id: x.lesson_id,
+					pupil_id: x.pupil_id,
+					sets: 0,
+					first_session: x.session_id
+				};
+				sums.set(key, sum);
+			}
+			sum.first_session = Math.min(sum.first_session, x.session_id);
+			const bit = bitOf.get(`${x.lesson_id}\n${x.question_id}`) ?? 0;
+			const set = x.phase === 'main' ? 1 : SET * SET;
+			sum.sets = (sum.sets ?? 0) + bit * set * (x.correct === 1 ? 1 + SET : 1);
+		}
+		return [...sums.values()];
+	});
+}
+
+/**
+ * The revisions the sessions of these answers ran, as `revisionsOfLessons` finds them for
+ * every session of the lessons, but asking only about these answers' sessions.
+ */
+async function revisionsOfRows(
+	lessons: Lesson[],
+	rows: readonly AnswerRow[]
+): Promise<Awaited<ReturnType<typeof revisionsOfLessons>>> {
+	const ids = [...new Set(rows.map((r) => r.session_id))];
+	const sessions = [];
+	for (let i = 0; i < ids.length; i += 500)
+		sessions.push(
+			...(await getDb()
+				.selectFrom('class_sessions')
+				.select(['id', 'lesson_hash'])
+				.where('id', 'in', ids.slice(i, i + 500))
+				.execute())
+		);
+	const sessionHash = new Map(sessions.map((s) => [s.id, s.lesson_hash]));
+	const byHash = await revisionsByHash([...lessons.map((l) => l.hash), ...sessionHash.values()]);
+	return { sessionHash, byHash };
+}
+
+/**
+ * A few pupils' answer facts, from their answers read row by row: for a handful of pupils
+ * this is cheaper than the aggregate, which looks up the revision of every session of the
+ * lessons (the borough's kept totals, bringing a changed pupil up to date).
+ */
+export async function answerFactsOfPupils(
+	lessons: Lesson[],
+	pupilIds: readonly number[]
+): Promise<AnswerFact[]> {
+	const rows = await readAnswerRows(
+		{ pupilIds },
+		{},
+		pupilIds,
+		lessons.map((l) => l.id)
+	);
+	return answerFactsOfRows(lessons, rows, () => true);
+}
+
+/** One pass's questions of one lesson, a bit each in the order given. */
+type Chunk = { lessonId: string; chunk: string[] };
+
+/** A pupil's answers to one lesson in one pass: the four sets summed, and their first session. */
+interface PassRow {
+	lesson_id: string;
+	pupil_id: number;
+	sets: number | null;
+	first_session: number;
+}
+
+/** The answers' sums of one pass, added up in SQL over the index. */
+async function sumAnswers(
+	chunks: Chunk[],
+	pupilIds: PupilIds | readonly number[] | undefined,
+	sessionIds: ReturnType<typeof sessionsInDates> | undefined
+): Promise<PassRow[]> {
+	const bit = sql<number>`case ${sql.ref('x.lesson_id')} ${sql.join(
+		chunks.map(
+			(c) =>
+				sql`when ${c.lessonId} then case ${sql.ref('x.question_id')} ${sql.join(
+					c.chunk.map((id, i) => sql`when ${id} then ${sql.lit(2 ** i)}`),
+					sql` `
+				)} else 0 end`
+		),
+		sql` `
+	)} else 0 end`;
+	let query = getDb()
+		.selectFrom('answers as x')
+		.select((eb) => {
+			const main = sessionIds
+				? eb.and([eb('x.phase', '=', 'main'), eb('x.session_id', 'in', sessionIds)])
+				: eb('x.phase', '=', 'main');
+			// Which set: after (main) in the first 13 bits, before (pre) from bit 26; a main
+			// answer outside the sessions counted adds nothing. Right also sets the bit 13 up.
+			const set = eb
+				.case()
+				.when(main)
+				.then(sql.lit(1))
+				.when('x.phase', '=', 'pre')
+				.then(sql.lit(SET * SET))
+				.else(sql.lit(0))
+				.end();
+			const right = eb
+				.case()
+				.when('x.correct', '=', 1)
+				.then(sql.lit(1 + SET))
+				.else(sql.lit(1))
+				.end();
+			// bigint: 52 bits overflow PostgreSQL's 32-bit integer arithmetic.
+			const sets = sql<number>`cast(${bit} as bigint) * ${set} * ${right}`;
+			return [
+				'x.lesson_id',
+				'x.pupil_id',
+				eb.fn.sum<number>(sets).as('sets'),
+				eb.fn.min<number>('x.session_id').as('first_session')
+			];
+		})
+		.where(
+			'x.lesson_id',
+			'in',
+			chunks.map((c) => c.lessonId)
+		)
+		// The first answer to each question counts (migration 012); written as a literal so
+		// that SQLite reads the partial index.
+		.where(sql.ref('x.counts'), '=', sql.lit(1))
+		// In the index's order, so the rows stream without sorting.
+		.groupBy(['x.lesson_id', 'x.pupil_id']);
+	if (pupilIds) query = query.where('x.pupil_id', 'in', pupilIds);
+	return query.execute();
+}
+
+/** Answer facts from each pass's sums, however they were added up. */
+async function answerFactsBy(
+	lessons: Lesson[],
+	revisions: ReturnType<typeof revisionsOfLessons>,
+	readPass: (chunks: Chunk[]) => Promise<PassRow[]>
 ): Promise<AnswerFact[]> {
 	// Bits stand for every scored question any revision of the lesson had; each pupil's
 	// answers then count against the revision of the first session they answered in.
-	const { sessionHash, byHash } = await revisionsOfLessons(lessons);
+	const { sessionHash, byHash } = await revisions;
 	const scored = new Map(lessons.map((l) => [l.id, scoredAcrossRevisions(l, byHash.values())]));
 	const revisionOf = (lesson: Lesson, firstSession: number): Lesson => {
 		const hash = sessionHash.get(firstSession);
@@ -257,59 +400,7 @@ export async function answerFacts(
 			}
 			return found;
 		};
-		const bit = sql<number>`case ${sql.ref('x.lesson_id')} ${sql.join(
-			chunks.map(
-				(c) =>
-					sql`when ${c.lessonId} then case ${sql.ref('x.question_id')} ${sql.join(
-						c.chunk.map((id, i) => sql`when ${id} then ${sql.lit(2 ** i)}`),
-						sql` `
-					)} else 0 end`
-			),
-			sql` `
-		)} else 0 end`;
-		let query = getDb()
-			.selectFrom('answers as x')
-			.select((eb) => {
-				const main = sessionIds
-					? eb.and([eb('x.phase', '=', 'main'), eb('x.session_id', 'in', sessionIds)])
-					: eb('x.phase', '=', 'main');
-				// Which set: after (main) in the first 13 bits, before (pre) from bit 26; a main
-				// answer outside the sessions counted adds nothing. Right also sets the bit 13 up.
-				const set = eb
-					.case()
-					.when(main)
-					.then(sql.lit(1))
-					.when('x.phase', '=', 'pre')
-					.then(sql.lit(SET * SET))
-					.else(sql.lit(0))
-					.end();
-				const right = eb
-					.case()
-					.when('x.correct', '=', 1)
-					.then(sql.lit(1 + SET))
-					.else(sql.lit(1))
-					.end();
-				// bigint: 52 bits overflow PostgreSQL's 32-bit integer arithmetic.
-				const sets = sql<number>`cast(${bit} as bigint) * ${set} * ${right}`;
-				return [
-					'x.lesson_id',
-					'x.pupil_id',
-					eb.fn.sum<number>(sets).as('sets'),
-					eb.fn.min<number>('x.session_id').as('first_session')
-				];
-			})
-			.where(
-				'x.lesson_id',
-				'in',
-				chunks.map((c) => c.lessonId)
-			)
-			// The first answer to each question counts (migration 012); written as a literal so
-			// that SQLite reads the partial index.
-			.where(sql.ref('x.counts'), '=', sql.lit(1))
-			// In the index's order, so the rows stream without sorting.
-			.groupBy(['x.lesson_id', 'x.pupil_id']);
-		if (pupilIds) query = query.where('x.pupil_id', 'in', pupilIds);
-		for (const row of await query.execute()) {
+		for (const row of await readPass(chunks)) {
 			const sets = Number(row.sets ?? 0);
 			const lesson = byId.get(row.lesson_id)!;
 			const revision = revisionOf(lesson, Number(row.first_session));
@@ -387,32 +478,15 @@ export function buildPairs(
 ): Facts['pairs'] {
 	// Lesson by lesson, then pupil: numbers as keys, no string built per row.
 	const pairs: Facts['pairs'] = new Map(lessons.map((l) => [l.id, new Map()]));
-	const scoredCount = new Map(
-		lessons.map((l) => [l.id, l.questions.filter((q) => q.scored).length])
-	);
+	const byId = new Map(lessons.map((l) => [l.id, l]));
 	const pair = (pupilId: number, lessonId: string): PupilLessonFact | undefined => {
 		const pupil = pupils.get(pupilId);
 		const ofLesson = pairs.get(lessonId);
 		if (!pupil || !ofLesson) return undefined;
 		let fact = ofLesson.get(pupilId);
 		if (!fact) {
-			fact = {
-				pupilId,
-				classId: pupil.classId,
-				schoolId: pupil.schoolId,
-				lessonId,
-				scored: scoredCount.get(lessonId)!,
-				present: false,
-				marks: 0,
-				presentMarks: 0,
-				reachedEnd: false,
-				answered: 0,
-				correct: 0,
-				paper: false,
-				gainPairs: 0,
-				gainBefore: 0,
-				gainAfter: 0
-			};
+			const { classId, schoolId } = pupil;
+			fact = { pupilId, classId, schoolId, lessonId, ...noFacts(byId.get(lessonId)!) };
 			ofLesson.set(pupilId, fact);
 		}
 		return fact;
@@ -464,76 +538,191 @@ export function closesLater(session: SessionTiming, now: string): string | null 
 		? session.closes_at
 		: null;
 }
+/** Sessions of the scope and the filter's year, whatever their dates, in `sessionsRead`'s terms. */
+function isOwnSession(
+	scope: Scope,
+	filter: ReportFilter,
+	s: { class_id: number; school_id: number; academic_year: string }
+): boolean {
+	return (
+		!scope.pupilIds &&
+		(scope.classId === undefined || s.class_id === scope.classId) &&
+		(scope.schoolId === undefined || s.school_id === scope.schoolId) &&
+		(!filter.academicYear || s.academic_year === filter.academicYear)
+	);
+}
+
+/**
+ * The sessions a report reads, within the filter's lesson and dates: those of its scope and
+ * year (whether delivered is a figure of theirs), and any other where one of its pupils has
+ * a mark (a pupil moved from another class, school or year brings their work).
+ */
+function sessionsRead(scope: Scope, filter: ReportFilter, pupilIds: PupilIds | undefined) {
+	const db = getDb();
+	let q = db.selectFrom('class_sessions as s').innerJoin('classes as c', 'c.id', 's.class_id');
+	if (filter.lessonId) q = q.where('s.lesson_id', '=', filter.lessonId);
+	if (filter.from) q = q.where('s.created_at', '>=', filter.from);
+	if (filter.to) q = q.where('s.created_at', '<=', `${filter.to}T23:59:59.999Z`);
+	if (!pupilIds) return q;
+	return q.where((eb) => {
+		const marked = eb(
+			's.id',
+			'in',
+			db.selectFrom('attendance').select('session_id').where('pupil_id', 'in', pupilIds)
+		);
+		if (scope.pupilIds) return marked;
+		const own = [];
+		if (scope.classId !== undefined) own.push(eb('s.class_id', '=', scope.classId));
+		if (scope.schoolId !== undefined) own.push(eb('c.school_id', '=', scope.schoolId));
+		if (filter.academicYear) own.push(eb('c.academic_year', '=', filter.academicYear));
+		return eb.or([eb.and(own), marked]);
+	});
+}
+
+type PupilIds = ReturnType<typeof pupilIdsOf>;
+function pupilIdsOf(scope: Scope, filter: ReportFilter) {
+	return scopedPupils(scope, filter).select('p.id');
+}
+
+export interface LoadOptions {
+	/** Also which lessons each pupil opened: every progress row, not only those at the end. */
+	opened?: boolean;
+	/**
+	 * Also what a class report shows beside its figures, from the same reads: every answer of
+	 * the scope's pupils and own sessions (read row by row, and the facts made from them), and
+	 * the marks of each session read. For a class or a few pupils, not the borough.
+	 */
+	detail?: boolean;
+}
+
+/** Sessions of the scope and the filter's year (the class report's own). */
+function ownSessions(scope: Scope, filter: ReportFilter) {
+	let q = getDb()
+		.selectFrom('class_sessions as s')
+		.innerJoin('classes as c', 'c.id', 's.class_id')
+		.select('s.id');
+	if (scope.classId !== undefined) q = q.where('s.class_id', '=', scope.classId);
+	if (scope.schoolId !== undefined) q = q.where('c.school_id', '=', scope.schoolId);
+	if (filter.academicYear) q = q.where('c.academic_year', '=', filter.academicYear);
+	return q;
+}
+
+/** Every answer, counted first or not, of the scope's pupils or in its own sessions. */
+function readAnswerRows(
+	scope: Scope,
+	filter: ReportFilter,
+	pupilIds: PupilIds | readonly number[] | undefined,
+	lessonIds: string[]
+): Promise<AnswerRow[]> {
+	if (lessonIds.length === 0) return Promise.resolve([]);
+	return getDb()
+		.selectFrom('answers as x')
+		.select([
+			'x.session_id',
+			'x.pupil_id',
+			'x.lesson_id',
+			'x.question_id',
+			'x.phase',
+			'x.selected',
+			'x.correct',
+			'x.counts'
+		])
+		.where('x.lesson_id', 'in', lessonIds)
+		.$if(!!pupilIds, (qb) =>
+			qb.where((eb) =>
+				scope.pupilIds
+					? eb('x.pupil_id', 'in', pupilIds!)
+					: eb.or([
+							eb('x.pupil_id', 'in', pupilIds!),
+							eb('x.session_id', 'in', ownSessions(scope, filter))
+						])
+			)
+		)
+		.execute();
+}
 
 export async function loadFacts(
 	scope: Scope,
 	filter: ReportFilter,
-	allLessons: Lesson[]
+	allLessons: Lesson[],
+	options: LoadOptions = {}
 ): Promise<Facts> {
 	const db = getDb();
 	const lessonList = allLessons.filter((l) => !filter.lessonId || l.id === filter.lessonId);
 	const lessons = new Map(lessonList.map((l) => [l.id, l]));
-	// A class's pupils are counted for what they did in any session of their school (a
-	// pupil moved from another class brings their work), exactly as the school report
-	// counts them; the class's own sessions are still the ones it delivered.
-	const markScope: Scope =
-		scope.classId !== undefined ? { schoolId: await schoolOfClass(scope.classId) } : scope;
-	const sessionIds = scopedSessions(markScope, filter);
-	// The whole borough needs no session filter, and SQLite scans faster without one.
-	const filtered =
-		scope.classId !== undefined ||
-		scope.schoolId !== undefined ||
-		!!(filter.academicYear || filter.lessonId || filter.from || filter.to);
-	const pupilIds = scopedPupilIds(scope, filter);
+	// A pupil's own facts need only the lessons asked about; a report's lessons are the library.
+	const lessonIds = scope.pupilIds ? lessonList.map((l) => l.id) : undefined;
+	// The whole borough in every year needs no list of pupils, and SQLite scans faster without
+	// one (pupils of an archived school are left out as the rows are combined).
+	const everyPupil =
+		scope.classId === undefined &&
+		scope.schoolId === undefined &&
+		!scope.pupilIds &&
+		!filter.academicYear;
+	const pupilIds = everyPupil ? undefined : pupilIdsOf(scope, filter);
+	const dated = !!(filter.from || filter.to);
+	const inDates = sessionsInDates(filter);
+	let read = sessionsRead(scope, filter, pupilIds);
+	if (lessonIds) read = read.where('s.lesson_id', 'in', lessonIds);
+	const readsAll = everyPupil && !dated && !filter.lessonId;
 	const clock = new Date();
 	const now = clock.toISOString();
 
-	const [pupilRows, sessionRows, attendance, ends, answers, paper] = await Promise.all([
+	if (options.detail && dated) throw new Error('The class report has no date filter.');
+	const [pupilRows, sessionRows, attendance, progress, answersRead, paper] = await Promise.all([
 		scopedPupils(scope, filter)
 			.select(['p.id', 'p.class_id', 'c.school_id', 'p.archived_at'])
 			.execute(),
-		db
-			.selectFrom('class_sessions as s')
-			.innerJoin('classes as c', 'c.id', 's.class_id')
+		read
 			.select([
 				's.id',
 				's.class_id',
 				'c.school_id',
+				'c.academic_year',
 				's.lesson_id',
 				's.status',
 				's.mode',
 				's.closes_at',
 				's.created_at'
 			])
-			.where('s.id', 'in', sessionIds)
 			.execute(),
+		// Every mark of every session read: whether a session was delivered rests on them all.
 		db
 			.selectFrom('attendance as a')
 			.select(['a.session_id', 'a.pupil_id', 'a.status'])
-			.$if(filtered, (qb) => qb.where('a.session_id', 'in', sessionIds))
+			.$if(!readsAll, (qb) => qb.where('a.session_id', 'in', read.select('s.id')))
 			.execute(),
 		db
 			.selectFrom('progress as g')
-			.select(['g.pupil_id', 'g.lesson_id'])
-			.where('g.reached_end', '=', 1)
-			.$if(filtered, (qb) => qb.where('g.session_id', 'in', sessionIds))
+			.select(['g.pupil_id', 'g.lesson_id', 'g.reached_end'])
+			.$if(!options.opened, (qb) => qb.where('g.reached_end', '=', 1))
+			.$if(!!pupilIds, (qb) => qb.where('g.pupil_id', 'in', pupilIds!))
+			.$if(!!lessonIds, (qb) => qb.where('g.lesson_id', 'in', lessonIds!))
+			.$if(!!filter.lessonId, (qb) => qb.where('g.lesson_id', '=', filter.lessonId!))
+			.$if(dated, (qb) => qb.where('g.session_id', 'in', inDates))
 			// No GROUP BY: a pair seen twice is simply marked again, and a plain scan is cheaper.
 			.execute(),
-		answerFacts(
-			lessonList,
-			scope.classId !== undefined || scope.schoolId !== undefined ? pupilIds : undefined,
-			filtered ? sessionIds : undefined
-		),
-		(() => {
-			let q = db
-				.selectFrom('paper_completions as pc')
-				.select(['pc.pupil_id', 'pc.lesson_id'])
-				.where('pc.pupil_id', 'in', pupilIds);
-			if (filter.lessonId) q = q.where('pc.lesson_id', '=', filter.lessonId);
-			if (filter.from) q = q.where('pc.marked_at', '>=', filter.from);
-			if (filter.to) q = q.where('pc.marked_at', '<=', `${filter.to}T23:59:59.999Z`);
-			return q.execute();
-		})()
+		// With the detail, the answers are read once, row by row, for the figures and questions.
+		options.detail
+			? readAnswerRows(
+					scope,
+					filter,
+					pupilIds,
+					lessonList.map((l) => l.id)
+				).then((rows) => ({ rows, facts: undefined }))
+			: answerFacts(lessonList, pupilIds, dated ? inDates : undefined).then((facts) => ({
+					rows: [],
+					facts
+				})),
+		db
+			.selectFrom('paper_completions as pc')
+			.select(['pc.pupil_id', 'pc.lesson_id'])
+			.$if(!!pupilIds, (qb) => qb.where('pc.pupil_id', 'in', pupilIds!))
+			.$if(!!lessonIds, (qb) => qb.where('pc.lesson_id', 'in', lessonIds!))
+			.$if(!!filter.lessonId, (qb) => qb.where('pc.lesson_id', '=', filter.lessonId!))
+			.$if(!!filter.from, (qb) => qb.where('pc.marked_at', '>=', filter.from!))
+			.$if(!!filter.to, (qb) => qb.where('pc.marked_at', '<=', `${filter.to}T23:59:59.999Z`))
+			.execute()
 	]);
 
 	const pupils = new Map(
@@ -542,290 +731,91 @@ export async function loadFacts(
 			{ classId: p.class_id, schoolId: p.school_id, archived: p.archived_at !== null }
 		])
 	);
-	const presentBySession = new Map<number, number>();
-	const present: { sessionId: number; pupilId: number }[] = [];
+	const answerRows = answersRead.rows;
+	const answers =
+		answersRead.facts ??
+		(await answerFactsOfRows(lessonList, answerRows, (x) => pupils.has(x.pupil_id)));
+	const marks: Facts['marks'] = new Map();
 	for (const a of attendance) {
-		if (a.status === 'present') {
-			presentBySession.set(a.session_id, (presentBySession.get(a.session_id) ?? 0) + 1);
-			present.push({ sessionId: a.session_id, pupilId: a.pupil_id });
-		}
+		let m = marks.get(a.session_id);
+		if (!m) marks.set(a.session_id, (m = { present: 0, absent: 0 }));
+		if (a.status === 'present') m.present++;
+		else m.absent++;
 	}
 	let expires: string | null = null;
-	const marked: SessionFact[] = sessionRows.map((s) => {
+	const sessions: SessionFact[] = [];
+	const sessionById = new Map<number, SessionFact>();
+	const weekOf = new Map<number, string>();
+	for (const s of sessionRows) {
 		const closes = closesLater(s, now);
 		if (closes && (expires === null || closes < expires)) expires = closes;
-		return {
+		const fact: SessionFact = {
 			id: s.id,
 			classId: s.class_id,
 			schoolId: s.school_id,
 			lessonId: s.lesson_id,
 			createdAt: s.created_at,
-			delivered: isDelivered(s, presentBySession.get(s.id) ?? 0, clock)
+			delivered: isDelivered(s, marks.get(s.id)?.present ?? 0, clock)
 		};
-	});
-	const sessions =
-		scope.classId === undefined ? marked : marked.filter((s) => s.classId === scope.classId);
-	const sessionById = new Map(marked.map((s) => [s.id, s]));
+		sessionById.set(s.id, fact);
+		if (lessons.has(s.lesson_id)) weekOf.set(s.id, isoWeek(s.created_at));
+		if (isOwnSession(scope, filter, s)) sessions.push(fact);
+	}
+	const present: Facts['present'] = [];
+	for (const a of attendance) {
+		const week = a.status === 'present' ? weekOf.get(a.session_id) : undefined;
+		if (week && pupils.has(a.pupil_id)) present.push({ week, pupilId: a.pupil_id });
+	}
 	const pairs = buildPairs(pupils, lessonList, (id) => sessionById.get(id), {
 		attendance,
-		ends,
+		ends: options.opened ? progress.filter((g) => g.reached_end === 1) : progress,
 		answers,
 		paper
 	});
-	const base = { pupils, sessions, pairs, present, lessons, expires };
+	const opened = new Set(
+		options.opened ? progress.map((g) => `${g.lesson_id}\n${g.pupil_id}`) : []
+	);
+	const base = {
+		pupils,
+		sessions,
+		pairs,
+		present,
+		opened,
+		lessons,
+		expires,
+		answerRows,
+		marks: options.detail ? marks : new Map()
+	};
 	return { ...base, index: buildIndex(base) };
 }
 
-async function schoolOfClass(classId: number): Promise<number> {
-	const row = await getDb()
-		.selectFrom('classes')
-		.select('school_id')
-		.where('id', '=', classId)
-		.executeTakeFirst();
-	return row?.school_id ?? -1;
-}
-
 /**
- * Each pupil's facts for each lesson wherever they did it (no scope, no filter): what
- * completion.ts decides a pupil's completion from. `opened` holds `lesson\npupil` for every
- * pair where the pupil opened the lesson in a session.
+ * Each pupil's facts for each lesson wherever they did it (no scope, no filter): what the
+ * pupil's summary and home, the certificate and the teacher's screens decide completion
+ * from (figures.ts `pupilCompletion`), read exactly as a report reads them.
  */
 export async function pupilLessonFacts(
 	pupilIds: readonly number[],
 	lessons: Lesson[]
-): Promise<{ pairs: Facts['pairs']; opened: Set<string> }> {
-	const db = getDb();
-	const lessonIds = lessons.map((l) => l.id);
-	if (pupilIds.length === 0 || lessonIds.length === 0)
+): Promise<Pick<Facts, 'pairs' | 'opened'>> {
+	if (pupilIds.length === 0 || lessons.length === 0)
 		return { pairs: new Map(lessons.map((l) => [l.id, new Map()])), opened: new Set() };
-	const [attendance, progress, answers, paper] = await Promise.all([
-		db
-			.selectFrom('attendance as a')
-			.innerJoin('class_sessions as s', 's.id', 'a.session_id')
-			.select(['a.session_id', 'a.pupil_id', 'a.status', 's.lesson_id'])
-			.where('a.pupil_id', 'in', pupilIds)
-			.where('s.lesson_id', 'in', lessonIds)
-			.execute(),
-		db
-			.selectFrom('progress')
-			.select(['pupil_id', 'lesson_id', 'reached_end'])
-			.where('pupil_id', 'in', pupilIds)
-			.where('lesson_id', 'in', lessonIds)
-			.execute(),
-		answerFacts(lessons, pupilIds, undefined),
-		db
-			.selectFrom('paper_completions')
-			.select(['pupil_id', 'lesson_id'])
-			.where('pupil_id', 'in', pupilIds)
-			.where('lesson_id', 'in', lessonIds)
-			.execute()
-	]);
-	// Completion does not depend on the pupil's class or on delivery, so neither is read.
-	const pupils = new Map<number, PupilFact>(
-		pupilIds.map((id) => [id, { classId: 0, schoolId: 0, archived: false }])
-	);
-	const lessonOf = new Map(attendance.map((a) => [a.session_id, a.lesson_id]));
-	const pairs = buildPairs(
-		pupils,
-		lessons,
-		(id) => {
-			const lessonId = lessonOf.get(id);
-			return lessonId === undefined ? undefined : { lessonId, delivered: false };
-		},
-		{ attendance, ends: progress.filter((g) => g.reached_end === 1), answers, paper }
-	);
-	return { pairs, opened: new Set(progress.map((g) => `${g.lesson_id}\n${g.pupil_id}`)) };
+	// Row by row: a few pupils' answers are fewer rows than the sessions of every class
+	// that the aggregate would look up revisions for.
+	const { pairs, opened } = await loadFacts({ pupilIds }, {}, lessons, {
+		opened: true,
+		detail: true
+	});
+	return { pairs, opened };
 }
 
-// ——— figures ———
-
-/**
- * What a group's figures are made of: sums over its pupil × lesson pairs, and how many
- * distinct pupils each rests on (for disclosure control).
- */
-export interface Tally {
-	/** Distinct pupils present at least once. */
-	reached: number;
-	/** Distinct pupils with a mark in a delivered session. */
-	marked: number;
-	marks: number;
-	presentMarks: number;
-	/** Pairs where the pupil was present or did the lesson on paper. */
-	eligible: number;
-	completed: number;
-	completionPupils: number;
-	/** Pairs with at least one scored main answer. */
-	scoreCount: number;
-	scorePupils: number;
-	gainPairs: number;
-	before: number;
-	after: number;
-	gainPupils: number;
-	/**
-	 * Right main answers of scored pairs, by lesson and the number of scored questions of the
-	 * revision they count against (`lesson\nscored`): a pair's score is right ÷ that number.
-	 */
-	correct: Map<string, number>;
-}
-
-export function emptyTally(): Tally {
-	return {
-		reached: 0,
-		marked: 0,
-		marks: 0,
-		presentMarks: 0,
-		eligible: 0,
-		completed: 0,
-		completionPupils: 0,
-		scoreCount: 0,
-		scorePupils: 0,
-		gainPairs: 0,
-		before: 0,
-		after: 0,
-		gainPupils: 0,
-		correct: new Map()
-	};
-}
-
-/** What one pair adds to a group, and which distinct-pupil counts it puts its pupil in. */
-export interface Contribution {
-	present: boolean;
-	marked: boolean;
-	marks: number;
-	presentMarks: number;
-	eligible: boolean;
-	completed: boolean;
-	scored: boolean;
-	correct: number;
-	/** Scored questions in the pair's revision: what `correct` is out of. */
-	outOf: number;
-	gain: boolean;
-	gainPairs: number;
-	before: number;
-	after: number;
-}
-
-export function contribution(f: PupilLessonFact): Contribution {
-	const eligible = f.present || f.paper;
-	const scored = f.answered > 0 && f.scored > 0;
-	const gain = f.gainPairs > 0;
-	return {
-		present: f.present,
-		marked: f.marks > 0,
-		marks: f.marks,
-		presentMarks: f.presentMarks,
-		eligible,
-		completed: isCompleted(f),
-		scored,
-		correct: scored ? f.correct : 0,
-		outOf: f.scored,
-		gain,
-		gainPairs: gain ? f.gainPairs : 0,
-		before: gain ? f.gainBefore : 0,
-		after: gain ? f.gainAfter : 0
-	};
-}
-
-/** Adds (or with `sign` −1 takes away) a pair's sums; distinct pupils are the caller's. */
-export function addSums(t: Tally, lessonId: string, c: Contribution, sign = 1): void {
-	t.marks += sign * c.marks;
-	t.presentMarks += sign * c.presentMarks;
-	if (c.eligible) t.eligible += sign;
-	if (c.completed) t.completed += sign;
-	if (c.scored) {
-		t.scoreCount += sign;
-		const key = `${lessonId}\n${c.outOf}`;
-		const right = (t.correct.get(key) ?? 0) + sign * c.correct;
-		if (right === 0) t.correct.delete(key);
-		else t.correct.set(key, right);
-	}
-	t.gainPairs += sign * c.gainPairs;
-	t.before += sign * c.before;
-	t.after += sign * c.after;
-}
-
-/**
- * The figures of a tally. Scores are summed lesson by lesson in `lessons`' order (and within
- * a lesson, revision sizes in ascending order), from whole numbers, so every way of tallying
- * the same pairs gives the very same figure.
- */
-export function figuresOf(
-	t: Tally,
-	roll: number,
-	sessionsDelivered: number,
-	lessons: Iterable<Lesson>
-): Figures {
-	const byLesson = new Map<string, [number, number][]>();
-	for (const [key, right] of t.correct) {
-		const cut = key.lastIndexOf('\n');
-		const lessonId = key.slice(0, cut);
-		const list = byLesson.get(lessonId) ?? [];
-		list.push([Number(key.slice(cut + 1)), right]);
-		byLesson.set(lessonId, list);
-	}
-	let scoreSum = 0;
-	for (const l of lessons) {
-		const sums = byLesson.get(l.id);
-		if (!sums) continue;
-		for (const [outOf, right] of sums.sort((a, b) => a[0] - b[0]))
-			if (outOf > 0) scoreSum += right / outOf;
-	}
-	return {
-		pupils: roll,
-		reached: t.reached,
-		sessionsDelivered,
-		attendance: suppressRate({
-			numerator: t.presentMarks,
-			denominator: t.marks,
-			pupils: t.marked
-		}),
-		completion: suppressRate({
-			numerator: t.completed,
-			denominator: t.eligible,
-			pupils: t.completionPupils
-		}),
-		averageScore: suppressAverage({ sum: scoreSum, count: t.scoreCount, pupils: t.scorePupils }),
-		gain: suppressGain({
-			correctBefore: t.before,
-			correctAfter: t.after,
-			pairs: t.gainPairs,
-			pupils: t.gainPupils
-		})
-	};
-}
-
-/** A group's tally, with its pupils on roll and sessions delivered. */
-export interface GroupTally {
-	tally: Tally;
-	roll: number;
-	sessions: number;
-}
+// ——— figures of a group ———
 
 /** The tally of one group: a class, a school, a lesson or everything loaded. */
 export function tallyOf(facts: Facts, pick: Group): GroupTally {
 	const group = facts.index.get(groupKey(pick)) ?? { pairs: [], sessions: [], roll: 0 };
-	const t = emptyTally();
-	const reached = new Set<number>();
-	const marked = new Set<number>();
-	const completionPupils = new Set<number>();
-	const scorePupils = new Set<number>();
-	const gainPupils = new Set<number>();
-	for (const f of group.pairs) {
-		const c = contribution(f);
-		addSums(t, f.lessonId, c);
-		if (c.present) reached.add(f.pupilId);
-		if (c.marked) marked.add(f.pupilId);
-		if (c.eligible) completionPupils.add(f.pupilId);
-		if (c.scored) scorePupils.add(f.pupilId);
-		if (c.gain) gainPupils.add(f.pupilId);
-	}
-	t.reached = reached.size;
-	t.marked = marked.size;
-	t.completionPupils = completionPupils.size;
-	t.scorePupils = scorePupils.size;
-	t.gainPupils = gainPupils.size;
 	const sessions = group.sessions.filter((s) => s.delivered).length;
-	return { tally: t, roll: group.roll, sessions };
+	return { tally: tallyPairs(group.pairs), roll: group.roll, sessions };
 }
 
 /** Figures for one group: a class, a school, a lesson or everything loaded. */
@@ -843,24 +833,19 @@ export function lessonFigures(facts: Facts): LessonFigures[] {
 	}));
 }
 
-/** Sessions delivered and distinct pupils present, by ISO week of the session, oldest first. */
+/**
+ * Sessions delivered (of the scope) and distinct pupils present (in any session the filter
+ * keeps), by ISO week of the session, oldest first.
+ */
 export function weeksOf(facts: Facts): { week: string; sessions: number; pupilsReached: number }[] {
 	const weeks = new Map<string, { sessions: number; pupils: Set<number> }>();
-	const weekOf = new Map<number, string>();
-	for (const s of facts.sessions) {
-		if (!facts.lessons.has(s.lessonId)) continue;
-		weekOf.set(s.id, isoWeek(s.createdAt));
-	}
 	const bucket = (week: string) => {
 		if (!weeks.has(week)) weeks.set(week, { sessions: 0, pupils: new Set() });
 		return weeks.get(week)!;
 	};
 	for (const s of facts.sessions)
-		if (s.delivered && weekOf.has(s.id)) bucket(weekOf.get(s.id)!).sessions++;
-	for (const p of facts.present) {
-		const week = weekOf.get(p.sessionId);
-		if (week && facts.pupils.has(p.pupilId)) bucket(week).pupils.add(p.pupilId);
-	}
+		if (s.delivered && facts.lessons.has(s.lessonId)) bucket(isoWeek(s.createdAt)).sessions++;
+	for (const p of facts.present) bucket(p.week).pupils.add(p.pupilId);
 	return [...weeks.entries()]
 		.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 		.map(([week, w]) => ({ week, sessions: w.sessions, pupilsReached: w.pupils.size }));
@@ -883,8 +868,3 @@ export function isoWeek(iso: string): string {
 		);
 	return `${year}-W${String(week).padStart(2, '0')}`;
 }
-
-// The dashboard reads every answer of the year, and coordinators ask for it again and
-// again (pages, filters, the CSV) with nothing changed in between. The last few dashboards
-// are kept per filter and lesson set, each valid only while the database is exactly as it
-// was when it was worked out: any write at all, by any module or process, makes the next

@@ -1,7 +1,8 @@
 // Reports: a teacher's class report (with names, for their own class), and school and
 // borough aggregates (counts and rates only, never a name or a pupil id), every rate and
 // average passed through disclosure.ts. The figures themselves are defined once, in
-// report-facts.ts; the borough's are kept up to date in borough-totals.ts.
+// figures.ts, over facts read by report-facts.ts; the borough's are kept up to date in
+// borough-totals.ts, a cache of the same definition.
 import { boroughTotals } from './borough-totals';
 import { dataVersion, getDb, getHandle, nowIso, type Handle } from './db';
 import {
@@ -14,18 +15,20 @@ import {
 } from './disclosure';
 import { getLibrary, type Lesson } from './lessons';
 import { revisionsByHash } from './lesson-revisions';
-import { attendanceCounts, lessonsCompletion, type CompletionState } from './progress';
+import type { CompletionState } from './completion';
+import { noFacts, pupilCompletion, type Figures, type LessonFigures } from './figures';
 import {
 	figures,
 	lessonFigures,
 	loadFacts,
 	weeksOf,
-	type Figures,
-	type LessonFigures,
+	type AnswerRow,
 	type ReportFilter
 } from './report-facts';
+import { withKeptChoices } from './retention/kept-choices';
 
-export { isoWeek, type Figures, type LessonFigures, type ReportFilter } from './report-facts';
+export type { Figures, LessonFigures } from './figures';
+export { isoWeek, type ReportFilter } from './report-facts';
 
 // ——— class report (teachers and leads: names of their own pupils) ———
 
@@ -72,7 +75,9 @@ export interface ClassReport {
 export async function classReport(classId: number, lessons: Lesson[]): Promise<ClassReport> {
 	const db = getDb();
 	const byId = new Map(lessons.map((l) => [l.id, l]));
-	const [cls, pupils, allSessions, facts] = await Promise.all([
+	// The figures, the grid, catch-up, attendance and the questions all come from one read of
+	// each table of facts (report-facts.ts, with the detail).
+	const [cls, onRoll, allSessions, facts] = await Promise.all([
 		db
 			.selectFrom('classes')
 			.select(['id', 'name', 'school_id'])
@@ -80,7 +85,7 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 			.executeTakeFirstOrThrow(),
 		db
 			.selectFrom('pupils')
-			.select(['id', 'first_name', 'last_initial'])
+			.select(['id', 'first_name', 'last_initial', 'records_deleted_at'])
 			.where('class_id', '=', classId)
 			.where('archived_at', 'is', null)
 			.orderBy('first_name')
@@ -94,43 +99,43 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 			.orderBy('created_at')
 			.orderBy('id')
 			.execute(),
-		loadFacts({ classId }, {}, lessons)
+		loadFacts({ classId }, {}, lessons, { opened: true, detail: true })
 	]);
+	// Former pupils (records deleted at the end of the retention period) are in no list by
+	// name, but still counted in each session's audience, so its figures stay the same.
+	const pupils = onRoll.filter((p) => p.records_deleted_at === null);
 	const names = new Map(pupils.map((p) => [p.id, `${p.first_name} ${p.last_initial}.`]));
 	const ids = pupils.map((p) => p.id);
+	const audienceIds = new Set(onRoll.map((p) => p.id));
 	const sessions = allSessions.filter((s) => byId.has(s.lesson_id));
 	const sessionIds = sessions.map((s) => s.id);
 	// `in ()` is not SQL: a class with no sessions reads nothing.
-	const ofSessions = <T>(read: () => Promise<T[]>) =>
-		sessionIds.length ? read() : Promise.resolve<T[]>([]);
-
-	const [completions, counts, someAudience, answerGroups, revisions] = await Promise.all([
-		lessonsCompletion(ids, lessons),
-		attendanceCounts(sessionIds),
-		ofSessions(() =>
-			db
-				.selectFrom('class_session_pupils')
-				.select(['session_id', 'pupil_id'])
-				.where('session_id', 'in', sessionIds)
-				.execute()
-		),
-		ofSessions(() =>
-			db
-				.selectFrom('answers')
-				.select((eb) => [
-					'session_id',
-					'question_id',
-					'phase',
-					'selected',
-					'correct',
-					eb.fn.countAll<number>().as('n')
-				])
-				.where('session_id', 'in', sessionIds)
-				.groupBy(['session_id', 'question_id', 'phase', 'selected', 'correct'])
-				.execute()
-		),
+	const [someAudience, revisions] = await Promise.all([
+		sessionIds.length
+			? db
+					.selectFrom('class_session_pupils')
+					.select(['session_id', 'pupil_id'])
+					.where('session_id', 'in', sessionIds)
+					.execute()
+			: [],
 		revisionsByHash(sessions.map((s) => s.lesson_hash))
 	]);
+	// Each pupil's state and score, by the definition every report and the pupil's own
+	// summary use (figures.ts).
+	const completions = new Map(
+		lessons.map((l) => {
+			const ofLesson = facts.pairs.get(l.id)!;
+			return [
+				l.id,
+				new Map(
+					ids.map((id) => [
+						id,
+						pupilCompletion(ofLesson.get(id) ?? noFacts(l), facts.opened.has(`${l.id}\n${id}`))
+					])
+				)
+			];
+		})
+	);
 	const grid = pupils.map((p) => ({
 		pupilId: p.id,
 		name: names.get(p.id)!,
@@ -142,21 +147,19 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 	// Grouped once, not filtered afresh for every session and question.
 	const audienceOf = new Map<number, number>();
 	for (const a of someAudience)
-		if (names.has(a.pupil_id))
+		if (audienceIds.has(a.pupil_id))
 			audienceOf.set(a.session_id, (audienceOf.get(a.session_id) ?? 0) + 1);
-	const groupsOf = new Map<string, typeof answerGroups>();
-	for (const g of answerGroups) {
-		const key = `${g.session_id}\n${g.phase}\n${g.question_id}`;
-		const list = groupsOf.get(key);
-		if (list) list.push(g);
-		else groupsOf.set(key, [g]);
-	}
+	// Former pupils' choices come from the counts kept when their records went.
+	const groupsOf = answerGroups(
+		await withKeptChoices(facts.answerRows, sessionIds),
+		new Set(sessionIds)
+	);
 
 	const sessionReports: SessionReport[] = sessions.map((s) => {
 		// Each session's questions as it asked them (lesson-revisions.ts).
 		const lesson = revisions.get(s.lesson_hash) ?? byId.get(s.lesson_id)!;
-		const c = counts.get(s.id) ?? { present: 0, absent: 0 };
-		const audience = s.audience === 'some' ? (audienceOf.get(s.id) ?? 0) : ids.length;
+		const c = facts.marks.get(s.id) ?? { present: 0, absent: 0 };
+		const audience = s.audience === 'some' ? (audienceOf.get(s.id) ?? 0) : audienceIds.size;
 		const questions: QuestionReport[] = [];
 		for (const phase of ['pre', 'main'] as const) {
 			for (const q of lesson.questions) {
@@ -208,16 +211,39 @@ export async function classReport(classId: number, lessons: Lesson[]): Promise<C
 		sessions: sessionReports,
 		gain,
 		catchUp,
-		// The same figures as the class's row of the school report (the facts hold the whole
-		// school's sessions of the class's pupils).
+		// The same figures as the class's row of the school report.
 		totals: figures(facts, { classId })
 	};
+}
+
+type AnswerGroup = { selected: string; correct: number | null; n: number };
+
+/**
+ * The class's sessions' answers (every answer given there, by any pupil, first or not), by
+ * session, phase and question, then by what was chosen and whether it was right.
+ */
+function answerGroups(
+	rows: readonly AnswerRow[],
+	sessionIds: Set<number>
+): Map<string, AnswerGroup[]> {
+	const groups = new Map<string, Map<string, AnswerGroup>>();
+	for (const x of rows) {
+		if (!sessionIds.has(x.session_id)) continue;
+		const key = `${x.session_id}\n${x.phase}\n${x.question_id}`;
+		let ofQuestion = groups.get(key);
+		if (!ofQuestion) groups.set(key, (ofQuestion = new Map()));
+		const choice = `${x.selected}\n${x.correct}`;
+		const group = ofQuestion.get(choice);
+		if (group) group.n++;
+		else ofQuestion.set(choice, { selected: x.selected, correct: x.correct, n: 1 });
+	}
+	return new Map([...groups].map(([key, g]) => [key, [...g.values()]]));
 }
 
 function questionReport(
 	q: Lesson['questions'][number],
 	phase: 'pre' | 'main',
-	groups: { selected: string; correct: number | null; n: number | string | bigint }[]
+	groups: AnswerGroup[]
 ): QuestionReport {
 	const total = groups.reduce((sum, g) => sum + Number(g.n), 0);
 	const right = groups.filter((g) => g.correct === 1).reduce((sum, g) => sum + Number(g.n), 0);
@@ -405,8 +431,10 @@ interface DashboardFigures {
 }
 
 /**
- * Year and lesson filters are answered from the kept totals; a date range asks which
- * answers fall in which sessions' dates, so it is worked out from the tables.
+ * Year and lesson filters are answered from the kept totals (borough-totals.ts); a date range
+ * asks which answers fall in which sessions' dates, so it is worked out from the tables with
+ * `loadFacts`, exactly as the school report is. Both are the definition of figures.ts over the
+ * same facts (tests/integration/figures-property.test.ts holds each to it).
  */
 async function dashboardFigures(
 	filter: ReportFilter,

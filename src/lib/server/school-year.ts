@@ -3,12 +3,12 @@
 // lessons, while the year's figures stay in every report (report-facts.ts counts archived
 // classes in their own year). From 1 September a school still running last year's classes
 // is reminded on its pages. Who may close which year is access.ts's question.
-import { academicYearOf, isAcademicYear } from '../academic-year';
+import { academicYearOf, isAcademicYear } from './uk-dates';
 import { recordAudit, staffActor } from './audit';
 import { signOutClass, type StaffPrincipal } from './auth/session';
-import { Refused } from './classes';
+import { Refused } from './refusal';
 import { getDb } from './db';
-import { getSession, liveState } from './deliveries';
+import { getClassSession, liveState } from './class-sessions';
 import { getLesson } from './lessons';
 import { publish } from './live';
 
@@ -50,7 +50,10 @@ export async function yearsToClose(scope: YearScope, now = new Date()): Promise<
 		.selectFrom('classes as c')
 		.innerJoin('schools as s', 's.id', 'c.school_id')
 		.leftJoin('pupils as p', (join) =>
-			join.onRef('p.class_id', '=', 'c.id').on('p.archived_at', 'is', null)
+			join
+				.onRef('p.class_id', '=', 'c.id')
+				.on('p.archived_at', 'is', null)
+				.on('p.records_deleted_at', 'is', null)
 		)
 		.select((eb) => [
 			'c.id',
@@ -231,7 +234,7 @@ export async function closeAcademicYear(
 		});
 	// After the commit: devices hear that their lesson ended, then lose their sign-in.
 	for (const id of closed.sessionIds) {
-		const session = await getSession(id, now);
+		const session = await getClassSession(id, now);
 		if (session) publish(id, 'state', liveState(session, getLesson(session.lessonId)));
 	}
 	let signInsEnded = 0;

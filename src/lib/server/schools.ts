@@ -3,6 +3,7 @@ import type { Kysely, Transaction } from 'kysely';
 import { recordAudit } from './audit';
 import { getDb, nowIso, type DB } from './db';
 import type { StaffPrincipal } from './auth/session';
+import { Refused } from './refusal';
 
 export interface BoroughSettings {
 	name: string;
@@ -132,9 +133,8 @@ export async function activeLeadsOf(
 	return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
 }
 
-export type CreateSchoolResult = { ok: true; id: number } | { ok: false; message: string };
-
-export async function createSchool(name: string, by: StaffPrincipal): Promise<CreateSchoolResult> {
+/** A new school's id; Refused (on its name) when there is one of that name already. */
+export async function createSchool(name: string, by: StaffPrincipal): Promise<number> {
 	const clean = name.trim().replace(/\s+/g, ' ');
 	const db = getDb();
 	const existing = await db
@@ -142,7 +142,7 @@ export async function createSchool(name: string, by: StaffPrincipal): Promise<Cr
 		.select('id')
 		.where('name', '=', clean)
 		.executeTakeFirst();
-	if (existing) return { ok: false, message: `There is already a school called "${clean}".` };
+	if (existing) throw new Refused(`There is already a school called "${clean}".`, 'name');
 	return db.transaction().execute(async (trx) => {
 		const { id } = await trx
 			.insertInto('schools')
@@ -158,6 +158,6 @@ export async function createSchool(name: string, by: StaffPrincipal): Promise<Cr
 			},
 			trx
 		);
-		return { ok: true as const, id };
+		return id;
 	});
 }

@@ -9,10 +9,10 @@ import {
 	canManageStaffOf,
 	canManageStaffUser,
 	mayGiveSightOfNames,
+	requireCoordinatorOrLead,
 	type SightDecision,
 	type SightStep
 } from './access';
-import { requireStaff } from './auth/guards';
 import type { StaffPrincipal } from './auth/session';
 import type { Role } from './db/schema';
 import { failWith, parseForm } from './forms';
@@ -74,7 +74,7 @@ async function checkSight(user: StaffPrincipal, schoolId: number | null, step: S
 }
 
 async function guard(event: RequestEvent, scopeOf: ScopeOf) {
-	const user = requireStaff(event, 'coordinator', 'lead');
+	const user = requireCoordinatorOrLead(event);
 	const schoolId = scopeOf(event, user);
 	if (!canManageStaffOf(user, schoolId)) error(404, 'There is no such school in your scope.');
 	return { user, schoolId };

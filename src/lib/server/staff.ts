@@ -24,7 +24,7 @@ import {
 	slowDown,
 	THROTTLES
 } from './auth/rate-limit';
-import { invalidateAllStaffSessions, type StaffPrincipal } from './auth/session';
+import { endStaffStreams, invalidateAllStaffSessions, type StaffPrincipal } from './auth/session';
 import { generateToken, hashToken } from './auth/tokens';
 
 const DAY = 24 * 60 * 60 * 1000;
@@ -477,6 +477,8 @@ export async function resetPassword(
 			return user.id;
 		});
 	if (userId === null) return { ok: false, message: 'This reset link has already been used.' };
+	// The transaction ended the account's sign-ins; their live streams go with them now.
+	endStaffStreams(userId);
 	await clearFailures(`staff-account:${open.email}`);
 	return { ok: true, userId };
 }
@@ -623,6 +625,9 @@ export async function setDisabled(
 				trx
 			);
 		});
+	// Turned off: the sign-ins went in the transaction; their live streams end now, not at
+	// the next check of open streams.
+	if (disabled) endStaffStreams(targetId);
 }
 
 /** Between lead and teacher, within the person's own school. */

@@ -1,5 +1,6 @@
 // The staff shell: who is signed in, for the navigation. This is not a guard on its
 // own — every page and action below checks again (requireStaff + access.ts).
+import { staffSections } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { councilNotice } from '$lib/server/council-notices';
 import { staffHelpBanner } from '$lib/server/safeguarding';
@@ -14,6 +15,7 @@ export const load: LayoutServerLoad = async (event) => {
 		help: await staffHelpBanner(staff),
 		council: await councilNotice(staff),
 		schoolYear: await schoolYearReminder(staff),
+		sections: staffSections(staff),
 		staff: {
 			displayName: staff.displayName,
 			role: staff.role,

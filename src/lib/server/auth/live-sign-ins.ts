@@ -1,7 +1,8 @@
 // Live streams tied to the sign-in that opened them. Signing out, a teacher signing a
-// pupil or the class out, and a changed password end their streams at once (session.ts
-// tells live.ts); everything else that ends a sign-in (expiry, an account turned off, a
-// pupil or class archived) is found by a check every few seconds while streams are open.
+// pupil or the class out, a pupil archived, a year closed, a changed or reset password and
+// an account turned off end their streams at once (session.ts tells live.ts); what ends a
+// sign-in without a request (expiry, a change made by another process) is found by a check
+// every few seconds while streams are open.
 import { getDb } from '../db';
 import { eventStream, endSignInStreams, openStreamCount, signInsWithStreams } from '../live';
 import type { PupilPrincipal, StaffPrincipal } from './session';

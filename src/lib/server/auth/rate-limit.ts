@@ -1,5 +1,5 @@
 // Failed sign-in limits, kept in the database so that they survive a restart. Two kinds:
-// a *lock* for one account (a pupil's pictures are locked in pupil-login.ts, a staff
+// a *lock* for one account (a pupil's pictures are locked in picture-passwords.ts, a staff
 // account here), and a *throttle* for what many people share — a class, a school's
 // internet address, a council proxy. A throttle never refuses: it makes every attempt
 // wait a little longer as wrong tries pile up, so a guesser is slowed while a child with

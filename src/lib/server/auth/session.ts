@@ -142,6 +142,11 @@ export async function invalidateAllStaffSessions(userId: number): Promise<void> 
 	endPersonStreams('staff', userId);
 }
 
+/** Ends a member of staff's live streams once their sign-ins were deleted in a transaction. */
+export function endStaffStreams(userId: number): void {
+	endPersonStreams('staff', userId);
+}
+
 export async function createPupilSession(pupilId: number, now = new Date()): Promise<NewSession> {
 	const token = generateToken();
 	const expiresAt = new Date(now.getTime() + PUPIL_SESSION_MS);

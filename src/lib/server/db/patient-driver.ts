@@ -30,6 +30,8 @@ import { faultOf, isBusy, isRefusal, lockWaitFault, unavailable, WriteHealth } f
 const FIRST_PAUSE_MS = 1;
 /** Short, so a write goes ahead soon after the lock is freed; each try costs microseconds. */
 const LONGEST_PAUSE_MS = 25;
+/** Prepared statements kept per database: far more than the distinct queries the app makes. */
+const STATEMENT_CACHE = 1_000;
 
 function sleep(ms: number): Promise<void> {
 	return new Promise((resolve) => setTimeout(resolve, ms));
@@ -99,6 +101,26 @@ export class WriteGate {
 		readonly lockWaitMs: number
 	) {}
 
+	#statements = new Map<string, Database.Statement>();
+
+	/**
+	 * The prepared statement for this SQL, kept for the next query with the same text:
+	 * Kysely compiles a query afresh each time but the text repeats (an answer, a sign-in
+	 * check), and preparing it again costs more than running it. At most STATEMENT_CACHE
+	 * are kept, the oldest dropped first, so queries built with a varying number of
+	 * parameters (`in (…)` lists) cannot grow it without limit.
+	 */
+	statement(sql: string): Database.Statement {
+		let statement = this.#statements.get(sql);
+		if (statement) return statement;
+		statement = this.sqlite.prepare(sql);
+		if (this.#statements.size >= STATEMENT_CACHE) {
+			this.#statements.delete(this.#statements.keys().next().value!);
+		}
+		this.#statements.set(sql, statement);
+		return statement;
+	}
+
 	/**
 	 * Resolves once no transaction is open on the connection, so that a read cannot see a
 	 * transaction's rows before they are committed. Polls as well, in case a transaction was
@@ -154,7 +176,7 @@ class PatientConnection implements DatabaseConnection {
 		const started = Date.now();
 		const deadline = started + this.#gate.lockWaitMs;
 		try {
-			const statement = await now(() => sqlite.prepare(compiled.sql), deadline);
+			const statement = await now(() => this.#gate.statement(compiled.sql), deadline);
 			if (statement.readonly) {
 				if (sqlite.inTransaction) await this.#gate.outsideTransactions();
 				return await now(() => run(statement, compiled.parameters), deadline);
@@ -198,7 +220,7 @@ class PatientConnection implements DatabaseConnection {
 
 	async #runInTransaction<R>(compiled: CompiledQuery): Promise<QueryResult<R>> {
 		try {
-			return run(this.#gate.sqlite.prepare(compiled.sql), compiled.parameters) as QueryResult<R>;
+			return run(this.#gate.statement(compiled.sql), compiled.parameters) as QueryResult<R>;
 		} catch (error) {
 			throw this.#failedWrite(error, Date.now());
 		}

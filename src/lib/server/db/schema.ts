@@ -76,6 +76,11 @@ export interface PupilsTable {
 	locked_until: string | null;
 	archived_at: string | null;
 	created_at: string;
+	/**
+	 * When the retention period deleted the pupil's records (migration 013): a *former pupil*,
+	 * kept nameless for their year's figures and listed nowhere by name.
+	 */
+	records_deleted_at: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface PupilSessionsTable {
@@ -145,7 +150,8 @@ export interface ProgressTable {
 export interface PaperCompletionsTable {
 	pupil_id: number;
 	lesson_id: string;
-	marked_by: number;
+	/** Who marked it; null once the pupil's records are deleted (migration 013). */
+	marked_by: number | null;
 	marked_at: string;
 }
 
@@ -167,6 +173,22 @@ export interface AnswersTable {
 	run: ColumnType<number, number | undefined, number>;
 	/** 1 for the pupil's first answer to the question in this phase in any run: the figures' one. */
 	counts: ColumnType<number, number | undefined, number>;
+}
+
+/**
+ * How many former pupils chose an option of a question in a session (migration 013): what the
+ * class report's spread of choices needs once their answers no longer say what they chose.
+ * Several rows with the same key add up.
+ */
+export interface AnswerChoiceCountsTable {
+	session_id: number;
+	lesson_id: string;
+	question_id: string;
+	phase: Phase;
+	/** JSON array of chosen option indexes, as answers.selected. */
+	selected: string;
+	correct: number | null;
+	n: number;
 }
 
 /** One version of a lesson, kept once per content hash (migration 010). */
@@ -286,6 +308,7 @@ export interface DB {
 	progress: ProgressTable;
 	paper_completions: PaperCompletionsTable;
 	answers: AnswersTable;
+	answer_choice_counts: AnswerChoiceCountsTable;
 	lesson_revisions: LessonRevisionsTable;
 	audit_events: AuditEventsTable;
 	rate_limits: RateLimitsTable;

@@ -9,7 +9,7 @@ import { checkDuplicateIds } from './check';
 import { compileLesson, fileError, type CompileResult } from './compile';
 import { FACTS_FILE, parseFacts, type FactTable } from './facts';
 import { hasErrors, sortProblems } from './problems';
-import { todayIso } from './text';
+import { londonDay } from '../uk-dates';
 import { describeError, logEvent } from '../log';
 
 /**
@@ -27,7 +27,7 @@ export interface LoadOptions {
 /** Read and check every lesson in `dir`. Never throws. */
 export function loadLessons(dir: string, options: LoadOptions = {}): Library {
 	const root = path.resolve(dir);
-	const today = options.today ?? todayIso();
+	const today = options.today ?? londonDay();
 	if (!isDirectory(root)) {
 		const problem: Problem = {
 			path: '.',

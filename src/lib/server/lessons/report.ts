@@ -1,7 +1,7 @@
 // How problems are shown on a terminal and in staff pages: `path:line:column: message`.
 
 import type { Problem } from './types';
-import { plural } from './text';
+import { plural } from '../../words';
 
 /** One line: `lessons/a.md:12:5: message`, warnings marked after the location. */
 export function formatProblem(problem: Problem, prefix = ''): string {

@@ -3,7 +3,8 @@
 import { z } from 'zod';
 import { DELIVERIES, QUESTION_TYPES, STRANDS } from './types';
 import type { FieldSpec } from './yaml';
-import { SLUG, didYouMean, isIsoDate, quote, slugify } from './text';
+import { isIsoDate } from '../uk-dates';
+import { SLUG, didYouMean, quote, slugify } from './text';
 
 /** YAML reads `title: 2024` as a number; for text fields we take what the author typed. */
 function asText(value: unknown): unknown {

@@ -123,41 +123,6 @@ export function escapeHtml(text: string): string {
 	return text.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 }
 
-export function plural(count: number, word: string, many = `${word}s`): string {
-	return `${count} ${count === 1 ? word : many}`;
-}
-
-/** A real calendar date written `YYYY-MM-DD`. */
-export function isIsoDate(value: string): boolean {
-	const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-	if (!match) return false;
-	const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
-	const date = new Date(Date.UTC(year, month - 1, day));
-	return (
-		date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day
-	);
-}
-
-/**
- * Today as `YYYY-MM-DD` in UK local time, which is what "past its review date" means to staff.
- * Computed by hand: a time-zone-aware Intl formatter costs tens of milliseconds at start-up.
- */
-export function todayIso(now: Date = new Date()): string {
-	const year = now.getUTCFullYear();
-	// British Summer Time: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last
-	// Sunday of October.
-	const bstStart = lastSundayUtc(year, 2);
-	const bstEnd = lastSundayUtc(year, 9);
-	const inBst = now.getTime() >= bstStart && now.getTime() < bstEnd;
-	const local = new Date(now.getTime() + (inBst ? 3_600_000 : 0));
-	return local.toISOString().slice(0, 10);
-}
-
-function lastSundayUtc(year: number, month: number): number {
-	const lastDay = new Date(Date.UTC(year, month + 1, 0, 1));
-	return lastDay.getTime() - lastDay.getUTCDay() * 86_400_000;
-}
-
 /** Shorten a value for quoting in a message. */
 export function quote(value: unknown, max = 40): string {
 	const text = typeof value === 'string' ? value : (JSON.stringify(value) ?? String(value));

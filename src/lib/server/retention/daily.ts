@@ -1,4 +1,5 @@
-// The daily letting-go: at start and then once a day the server turns off and deletes
+// The daily letting-go: at start and then once a day the server deletes the records of
+// pupils whose year ended long enough ago (keeping the year's figures), turns off and deletes
 // unused staff accounts, deletes audit entries past their period and spent sign-in
 // leftovers, writes what it did to the audit log (counts, never names), and makes sure
 // nothing deleted can be read back from the database file.
@@ -8,10 +9,15 @@ import { getDb } from '../db';
 import { flushDeletions } from '../db/secure-delete';
 import { describeError, logEvent } from '../log';
 import { removeOldAuditEntries } from './audit-log';
+import { deleteFormerPupilsRecords } from './former-pupils';
 import { removeSpentLinks, removeStaleSignInCounters } from './spent-records';
 import { applyStaffRetention } from './staff-accounts';
 
 export interface RetentionRun {
+	/** Pupils whose records were deleted, their year's figures kept (former-pupils.ts). */
+	pupilsDeleted: number;
+	/** Pupils due but kept while a request for help of theirs is still open. */
+	pupilsKept: number;
 	staffTurnedOff: number;
 	staffDeleted: number;
 	/** Due for deletion but still named on a pupil's record (see staff-accounts.ts). */
@@ -27,8 +33,12 @@ export async function runRetention(
 	now = new Date(),
 	config: RetentionConfig = readRetentionConfig()
 ): Promise<RetentionRun> {
+	// Pupils first: a marker of lessons done on paper whose pupils go now can then be deleted.
+	const pupils = await deleteFormerPupilsRecords(now, config.pupilMonths);
 	const staff = await applyStaffRetention(now, config);
 	const counts = {
+		pupilsDeleted: pupils.deleted,
+		pupilsKept: pupils.kept,
 		staffTurnedOff: staff.turnedOff,
 		staffDeleted: staff.deleted,
 		staffKept: staff.kept,
@@ -43,6 +53,7 @@ export async function runRetention(
 		schoolId: null,
 		detail: {
 			...counts,
+			pupilMonths: config.pupilMonths,
 			staffIdleMonths: config.staffIdleMonths,
 			staffDeleteMonths: config.staffDeleteMonths,
 			auditMonths: config.auditMonths

@@ -16,7 +16,8 @@ export interface StaffRetentionResult {
 	deleted: number;
 	/**
 	 * Accounts due for deletion but kept: still named as the marker of a pupil's lesson done on
-	 * paper (a record that must name someone) until the pupil's records go, or failed (logged).
+	 * paper (a current pupil's record names who marked it) until the pupil's records are
+	 * deleted (former-pupils.ts empties the marker), or failed (logged).
 	 */
 	kept: number;
 }
@@ -154,8 +155,8 @@ async function deleteLongTurnedOffAccounts(
 		.where('disabled_at', '<', cutoff)
 		.execute();
 	if (due.length === 0) return { deleted: 0, kept: 0 };
-	// A paper completion must say who marked it (the column cannot be empty): such an account
-	// waits, turned off, until the pupil's records are deleted with their year's.
+	// A current pupil's paper completion says who marked it: such an account waits, turned
+	// off, until the pupil's records are deleted with their year's (which empties the marker).
 	const named = new Set(
 		(
 			await db
@@ -227,9 +228,9 @@ export const STAFF_REFERENCES = {
 	'attendance.marked_by': 'set to nobody',
 	'help_requests.acknowledged_by': 'set to nobody',
 	'help_request_notes.staff_id': 'set to nobody',
-	// A paper completion must say who marked it (the column cannot be empty): the account
-	// waits, turned off, until the pupil's records are deleted with their year's.
-	'paper_completions.marked_by': 'keeps the account'
+	// A current pupil's paper completion says who marked it: the account waits, turned off,
+	// until the pupil's records are deleted with their year's (former-pupils.ts empties it).
+	'paper_completions.marked_by': 'keeps the account while its pupil is a pupil'
 } as const;
 
 async function deleteAccount(

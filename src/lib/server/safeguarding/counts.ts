@@ -5,6 +5,7 @@
 import { readHelpConfig, type HelpConfig } from '../config';
 import { getDb } from '../db';
 import { MIN_PUPILS, SUPPRESSED, suppressTable } from '../disclosure';
+import { londonParts } from '../uk-dates';
 import { schoolMinutesBetween } from './school-hours';
 
 export const HELP_COUNTS_LEGEND =
@@ -23,12 +24,6 @@ export interface HelpTerm {
 	label: string;
 }
 
-const monthYear = new Intl.DateTimeFormat('en-GB', {
-	timeZone: 'Europe/London',
-	year: 'numeric',
-	month: 'numeric'
-});
-
 function seasonOf(month: number): Season {
 	return month >= 9 ? 'autumn' : month >= 4 ? 'summer' : 'spring';
 }
@@ -45,8 +40,8 @@ function termAt(order: number): HelpTerm {
 
 /** Where an instant falls, by its date in the UK. */
 function termOrderOf(at: Date): number {
-	const parts = Object.fromEntries(monthYear.formatToParts(at).map((p) => [p.type, p.value]));
-	return Number(parts.year) * 3 + SEASONS.indexOf(seasonOf(Number(parts.month)));
+	const { year, month } = londonParts(at);
+	return year * 3 + SEASONS.indexOf(seasonOf(month));
 }
 
 /** The term an instant falls in (UK date). */

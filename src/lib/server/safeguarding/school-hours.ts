@@ -2,8 +2,8 @@
 // school day, in UK time (Europe/London, so the clocks changing is handled). Think Safe
 // does not know a school's holidays, so a weekday in the holidays counts: erring towards
 // a request turning red early rather than late.
+import { londonParts } from '../uk-dates';
 
-const LONDON = 'Europe/London';
 const MINUTE = 60_000;
 /** More than any real gap between a request and its acknowledgement; bounds the loop. */
 const MAX_DAYS = 120;
@@ -23,44 +23,6 @@ export function parseSchoolDay(text: string): SchoolDay | undefined {
 	const end = h2 * 60 + m2;
 	if (h1 > 23 || h2 > 24 || m1 > 59 || m2 > 59 || end <= start || end > 24 * 60) return undefined;
 	return { start, end };
-}
-
-const partsFormat = new Intl.DateTimeFormat('en-GB', {
-	timeZone: LONDON,
-	hourCycle: 'h23',
-	year: 'numeric',
-	month: '2-digit',
-	day: '2-digit',
-	hour: '2-digit',
-	minute: '2-digit',
-	weekday: 'short'
-});
-
-interface LondonParts {
-	year: number;
-	month: number;
-	day: number;
-	weekday: string;
-	/** Minutes from UTC to UK time at that instant (0 or 60). */
-	offset: number;
-}
-
-function londonParts(at: Date): LondonParts {
-	const parts = Object.fromEntries(partsFormat.formatToParts(at).map((p) => [p.type, p.value]));
-	const asUtc = Date.UTC(
-		Number(parts.year),
-		Number(parts.month) - 1,
-		Number(parts.day),
-		Number(parts.hour),
-		Number(parts.minute)
-	);
-	return {
-		year: Number(parts.year),
-		month: Number(parts.month),
-		day: Number(parts.day),
-		weekday: parts.weekday,
-		offset: Math.round((asUtc - Math.floor(at.getTime() / MINUTE) * MINUTE) / MINUTE)
-	};
 }
 
 /** The instant a UK wall-clock time happens on a UK calendar day. */

@@ -2,7 +2,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { allowAnyone } from '$lib/server/auth/guards';
-import { lookUpClassCode } from '$lib/server/auth/pupil-login';
+import { lookUpClassCode } from '$lib/server/auth/class-codes';
 import { clientAddress, formValues } from '$lib/server/forms';
 import { CODE_NOT_FOUND } from './join.server';
 import type { Actions, PageServerLoad } from './$types';

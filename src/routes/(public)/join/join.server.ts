@@ -1,7 +1,7 @@
 // What the join pages share: the class that the code in the address names, and the
 // kind words a pupil reads when something stops them.
 import { error } from '@sveltejs/kit';
-import { lookUpClassCode, type JoinClass } from '$lib/server/auth/pupil-login';
+import { lookUpClassCode, type JoinClass } from '$lib/server/auth/class-codes';
 import { clientAddress } from '$lib/server/forms';
 
 export const CODE_NOT_FOUND = "We couldn't find that class code. Check the board and try again.";

@@ -2,7 +2,7 @@
 // their class takes them straight in (a pupil who signs in mid-lesson lands in it).
 import { redirect } from '@sveltejs/kit';
 import { allowAnyone, requirePupil } from '$lib/server/auth/guards';
-import { endPupilSessionOnDevice } from '$lib/server/auth/pupil-login';
+import { endPupilSessionOnDevice } from '$lib/server/auth/pupil-device';
 import { helpContacts } from '$lib/server/help';
 import { certificateStatus, pupilHomeSessions } from '$lib/server/pupil-lesson';
 import type { Actions, PageServerLoad } from './$types';

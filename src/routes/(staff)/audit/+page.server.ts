@@ -1,11 +1,10 @@
 import { error } from '@sveltejs/kit';
-import { auditScope } from '$lib/server/access';
+import { auditScope, requireCoordinatorOrLead } from '$lib/server/access';
 import { listAuditEvents } from '$lib/server/audit';
-import { requireStaff } from '$lib/server/auth/guards';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireStaff(event, 'coordinator', 'lead');
+	const user = requireCoordinatorOrLead(event);
 	const scope = auditScope(user);
 	if (scope === false) error(403, 'Your account cannot open the audit log.');
 	const before = Number(event.url.searchParams.get('before')) || undefined;

@@ -1,8 +1,7 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { academicYearOf, isAcademicYear } from '$lib/academic-year';
-import { canCreateClassIn } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import { academicYearOf, isAcademicYear } from '$lib/server/uk-dates';
+import { canCreateClassIn, isSchoolLead, requireClassStaff } from '$lib/server/access';
 import {
 	createClass,
 	listClassesForStaff,
@@ -20,11 +19,11 @@ function nextAcademicYear(year: string): string {
 }
 
 export const load: PageServerLoad = async (event) => {
-	const staff = requireStaff(event, 'teacher', 'lead');
+	const staff = requireClassStaff(event);
 	const showArchived = event.url.searchParams.get('archived') === '1';
 	const current = academicYearOf(new Date());
 	const teachers =
-		staff.role === 'lead' && staff.schoolId !== null
+		isSchoolLead(staff) && staff.schoolId !== null
 			? (await listTeachersOfSchool(staff.schoolId)).map((t) => ({
 					id: t.id,
 					displayName: t.displayName
@@ -33,7 +32,7 @@ export const load: PageServerLoad = async (event) => {
 	return {
 		classes: await listClassesForStaff(staff, { includeArchived: showArchived }),
 		showArchived,
-		isLead: staff.role === 'lead',
+		isLead: isSchoolLead(staff),
 		teachers,
 		// Classes are often set up in the summer term for September: offer next year too.
 		academicYears: [current, nextAcademicYear(current)],
@@ -57,7 +56,7 @@ const NewClass = z.object({
 
 export const actions: Actions = {
 	create: async (event) => {
-		const staff = requireStaff(event, 'teacher', 'lead');
+		const staff = requireClassStaff(event);
 		if (staff.schoolId === null || !canCreateClassIn(staff, staff.schoolId)) {
 			error(403, 'Your account cannot create classes.');
 		}
@@ -65,13 +64,12 @@ export const actions: Actions = {
 		const parsed = parseForm(NewClass, form, ['name', 'yearGroup', 'academicYear']);
 		if (!parsed.ok) return parsed.failure;
 		// A teacher's new class is theirs; a lead chooses its teachers (possibly none yet).
-		const teacherIds =
-			staff.role === 'lead'
-				? form
-						.getAll('teacherIds')
-						.map(Number)
-						.filter((id) => Number.isSafeInteger(id) && id > 0)
-				: [staff.id];
+		const teacherIds = isSchoolLead(staff)
+			? form
+					.getAll('teacherIds')
+					.map(Number)
+					.filter((id) => Number.isSafeInteger(id) && id > 0)
+			: [staff.id];
 		let created;
 		try {
 			created = await createClass(

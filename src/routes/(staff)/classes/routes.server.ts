@@ -1,10 +1,15 @@
 // What every class route starts with: the guard, the access question, and the small
 // conventions of these pages (a one-off success message, a refusal as a form failure).
 import { error, fail, type Cookies, type RequestEvent } from '@sveltejs/kit';
-import { assertCanManageClass, parseId, pupilInClass, type ClassScope } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import {
+	assertCanManageClass,
+	parseId,
+	pupilInClass,
+	requireClassStaff,
+	type ClassScope
+} from '$lib/server/access';
 import type { StaffPrincipal } from '$lib/server/auth/session';
-import { Refused } from '$lib/server/classes';
+import { refusalOf } from '$lib/server/refusal';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request' | 'params' | 'cookies'>;
 
@@ -22,7 +27,7 @@ export async function guardClass(
 	event: Event,
 	options: { active?: boolean } = {}
 ): Promise<ClassAccess> {
-	const staff = requireStaff(event, 'teacher', 'lead');
+	const staff = requireClassStaff(event);
 	const classId = parseId((event.params as { id?: string }).id);
 	const scope = await assertCanManageClass(staff, classId);
 	if (options.active && scope.archived) {
@@ -62,13 +67,13 @@ export function failFor(
 	return fail(400, { action, message, fields, values } satisfies Failure);
 }
 
-/** A Refused from the domain becomes a 400 for the form; anything else is a real error. */
+/**
+ * A Refused from the domain becomes a 400 for the form it came from (these pages have
+ * several forms); anything else is a real error. See $lib/server/refusal.
+ */
 export function refusal(action: string, caught: unknown, values: Record<string, string> = {}) {
-	if (caught instanceof Refused) {
-		const fields = caught.field ? { [caught.field]: caught.message } : {};
-		return failFor(action, caught.message, fields, values);
-	}
-	throw caught;
+	const refused = refusalOf(caught);
+	return failFor(action, refused.message, refused.fields, values);
 }
 
 // A success message survives the 303 redirect in a short-lived cookie rather than the
@@ -97,6 +102,4 @@ export function takeFlash(event: { cookies: Cookies; url: URL }): string | null 
 	return message.slice(0, 300);
 }
 
-export function plural(count: number, one: string, many = `${one}s`): string {
-	return `${count} ${count === 1 ? one : many}`;
-}
+export { plural } from '$lib/words';

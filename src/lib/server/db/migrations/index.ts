@@ -10,6 +10,7 @@ import * as m006 from './006-report-changes';
 import * as m009 from './009-help-requests';
 import * as m010 from './010-lesson-revisions';
 import * as m012 from './012-fresh-runs';
+import * as m013 from './013-former-pupils';
 
 export const migrations: Record<string, Migration> = {
 	'001-initial': m001,
@@ -20,5 +21,6 @@ export const migrations: Record<string, Migration> = {
 	'006-report-changes': m006,
 	'009-help-requests': m009,
 	'010-lesson-revisions': m010,
-	'012-fresh-runs': m012
+	'012-fresh-runs': m012,
+	'013-former-pupils': m013
 };

@@ -7,9 +7,9 @@ import {
 	findCardPupil,
 	recordCardFailure,
 	signInWithCardToken,
-	slowCardSignIn,
-	startPupilSessionOnDevice
-} from '$lib/server/auth/pupil-login';
+	slowCardSignIn
+} from '$lib/server/auth/login-cards';
+import { startPupilSessionOnDevice } from '$lib/server/auth/pupil-device';
 import { clientAddress } from '$lib/server/forms';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,7 @@
 // The pupil's lesson screen. Live: the teacher's step. Self-paced: Previous, Next and
 // Finish as form actions, so they work without JavaScript and resume on any device.
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { assertPupilSession, parseId } from '$lib/server/access';
+import { assertPupilClassSession, parseId } from '$lib/server/access';
 import { requirePupil } from '$lib/server/auth/guards';
 import {
 	moveSchema,
@@ -14,7 +14,7 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const pupil = requirePupil(event);
-	const session = await assertPupilSession(pupil, parseId(event.params.sid));
+	const session = await assertPupilClassSession(pupil, parseId(event.params.sid));
 	// The page reloads this when the live stream says the teacher moved on.
 	event.depends('thinksafe:pupil-session');
 	if (session.status === 'ended') redirect(303, summaryHref(session.id));
@@ -28,7 +28,7 @@ export const load: PageServerLoad = async (event) => {
 function move(direction: 'previous' | 'next' | 'finish') {
 	return async (event: RequestEvent<{ sid: string }>) => {
 		const pupil = requirePupil(event);
-		const session = await assertPupilSession(pupil, parseId(event.params.sid));
+		const session = await assertPupilClassSession(pupil, parseId(event.params.sid));
 		if (session.status === 'ended') redirect(303, summaryHref(session.id));
 		const parsed = moveSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { message: 'Please reload the page and try again.' });

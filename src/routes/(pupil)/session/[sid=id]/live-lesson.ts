@@ -57,7 +57,10 @@ export function followLiveLesson(options: {
 			latest = state;
 			void catchUp();
 		},
-		onConnection: options.onConnection
+		onConnection: options.onConnection,
+		// Signed out by the teacher, or the sign-in ended: to the class-code page, not a
+		// lesson page that can no longer load.
+		onSignedOut: () => void goto('/join', { replaceState: true })
 	});
 	return () => {
 		stop();

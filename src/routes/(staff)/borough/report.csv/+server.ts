@@ -1,16 +1,15 @@
 // The borough report as a spreadsheet: the same tables as the dashboard, with its filter.
 // Every download is written to the audit log.
 import { error } from '@sveltejs/kit';
-import { canSeeBorough } from '$lib/server/access';
+import { canSeeBorough, requireCoordinator } from '$lib/server/access';
 import { recordAudit, staffActor } from '$lib/server/audit';
-import { requireStaff } from '$lib/server/auth/guards';
 import { csvFileName } from '$lib/server/csv';
 import { getLibrary } from '$lib/server/lessons';
 import { boroughCsv, csvResponse, parseReportFilter } from '$lib/server/report-exports';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
-	const staff = requireStaff(event, 'coordinator');
+	const staff = requireCoordinator(event);
 	if (!canSeeBorough(staff)) error(403, 'Your account cannot open the borough report.');
 	const lessons = getLibrary().lessons;
 	const { filter } = parseReportFilter(event.url.searchParams, lessons);

@@ -2,14 +2,13 @@
 // Coordinators see aggregates only: the page data holds tables of counts and disclosed
 // rates, never a pupil's name or id.
 import { error } from '@sveltejs/kit';
-import { canSeeBorough } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import { canSeeBorough, requireCoordinator } from '$lib/server/access';
 import { getLibrary } from '$lib/server/lessons';
 import { loadBoroughReport, withReportControls } from '$lib/server/report-exports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const staff = requireStaff(event, 'coordinator');
+	const staff = requireCoordinator(event);
 	if (!canSeeBorough(staff)) error(403, 'Your account cannot open the borough report.');
 	const lessons = getLibrary().lessons;
 	const { report, controls } = await withReportControls(event.url.searchParams, lessons, (filter) =>

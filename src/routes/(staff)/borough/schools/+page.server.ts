@@ -1,14 +1,14 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { canSeeBorough } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { failWith, parseForm } from '$lib/server/forms';
+import { canSeeBorough, requireCoordinator } from '$lib/server/access';
+import { parseForm } from '$lib/server/forms';
+import { orRefusal, wasRefused } from '$lib/server/refusal';
 import { boroughHelpCounts, schoolsWithoutSafeguardingLead } from '$lib/server/safeguarding';
 import { createSchool, getBoroughSettings, listSchools } from '$lib/server/schools';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const user = requireStaff(event, 'coordinator');
+	const user = requireCoordinator(event);
 	if (!canSeeBorough(user)) redirect(303, '/');
 	const [schools, settings, help, withoutLead] = await Promise.all([
 		listSchools(),
@@ -31,13 +31,14 @@ const NewSchool = z.object({
 
 export const actions: Actions = {
 	create: async (event) => {
-		const user = requireStaff(event, 'coordinator');
+		const user = requireCoordinator(event);
 		if (!canSeeBorough(user)) redirect(303, '/');
 		const parsed = parseForm(NewSchool, await event.request.formData(), ['name']);
 		if (!parsed.ok) return parsed.failure;
-		const result = await createSchool(parsed.data.name, user);
-		if (!result.ok)
-			return failWith(result.message, { name: result.message }, 400, { name: parsed.data.name });
-		redirect(303, `/borough/schools/${result.id}?created=1`);
+		const created = await orRefusal(() => createSchool(parsed.data.name, user), {
+			name: parsed.data.name
+		});
+		if (wasRefused(created)) return created;
+		redirect(303, `/borough/schools/${created}?created=1`);
 	}
 };

@@ -1,13 +1,12 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { canSeeBorough } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import { canSeeBorough, requireCoordinator } from '$lib/server/access';
 import { parseForm } from '$lib/server/forms';
 import { getBoroughSettings, updateBoroughSettings } from '$lib/server/schools';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent) {
-	const user = requireStaff(event, 'coordinator');
+	const user = requireCoordinator(event);
 	if (!canSeeBorough(user))
 		error(403, 'Only a council coordinator changes the borough’s settings.');
 	return user;

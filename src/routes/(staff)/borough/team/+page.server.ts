@@ -1,11 +1,11 @@
 import { error } from '@sveltejs/kit';
+import { isCoordinator } from '$lib/server/access';
 import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
 import type { Actions, PageServerLoad } from './$types';
 
 // The council team: coordinators, who belong to no school. Only a coordinator may manage it.
 const scope: ScopeOf = (_event, user) => {
-	if (user.role !== 'coordinator')
-		error(403, 'Only a council coordinator manages the council team.');
+	if (!isCoordinator(user)) error(403, 'Only a council coordinator manages the council team.');
 	return null;
 };
 

@@ -2,15 +2,14 @@
 // school's lead sees the closing in their audit log; the figures stay in every report.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { canCloseAcademicYear } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { Refused } from '$lib/server/classes';
-import { failWith, parseForm } from '$lib/server/forms';
+import { canCloseAcademicYear, requireCoordinator } from '$lib/server/access';
+import { refusalFailure } from '$lib/server/refusal';
+import { parseForm } from '$lib/server/forms';
 import { closeAcademicYear, yearsToClose } from '$lib/server/school-year';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent) {
-	const staff = requireStaff(event, 'coordinator');
+	const staff = requireCoordinator(event);
 	if (!canCloseAcademicYear(staff, null)) error(404, 'Not found.');
 	return staff;
 }
@@ -51,8 +50,7 @@ export const actions: Actions = {
 				)
 			};
 		} catch (caught) {
-			if (caught instanceof Refused) return failWith(caught.message);
-			throw caught;
+			return refusalFailure(caught);
 		}
 	}
 };

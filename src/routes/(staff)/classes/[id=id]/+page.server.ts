@@ -11,8 +11,10 @@ import {
 	setClassTeachers,
 	signClassOut
 } from '$lib/server/classes';
+import { isSchoolLead } from '$lib/server/access';
 import { getSignInPause, liftSignInPause } from '$lib/server/auth/sign-in-pauses';
-import { nextLessonFor } from '$lib/server/teacher-session';
+import { recordsDeletedInClass } from '$lib/server/retention';
+import { nextLessonFor } from '$lib/server/lesson-choices';
 import { clientAddress, parseForm } from '$lib/server/forms';
 import {
 	MAX_IMPORT_BYTES,
@@ -47,11 +49,12 @@ export const load: PageServerLoad = async (event) => {
 	const { staff, classId } = await guardClass(event);
 	const cls = (await getClass(classId))!;
 	const showArchived = event.url.searchParams.get('archived') === '1';
-	const isLead = staff.role === 'lead';
+	const isLead = isSchoolLead(staff);
 	return {
 		cls,
 		pupils: await listPupils(classId, { includeArchived: showArchived }),
 		archivedCount: await countArchivedPupils(classId),
+		recordsDeleted: await recordsDeletedInClass(classId),
 		signInPause: await getSignInPause(classId),
 		nextLesson: cls.archived ? null : await nextLessonFor(classId),
 		showArchived,
@@ -276,7 +279,7 @@ export const actions: Actions = {
 
 	teachers: async (event) => {
 		const access = await guardClass(event, { active: true });
-		if (access.staff.role !== 'lead')
+		if (!isSchoolLead(access.staff))
 			error(403, 'Only your school lead can change who teaches a class.');
 		const ids = (await event.request.formData())
 			.getAll('teacherIds')

@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { assertCanReadHelpRequests, parseId } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
+import { recordsKeptFor } from '$lib/server/retention';
 import { clientAddress, failWith, formValues } from '$lib/server/forms';
 import {
 	acknowledgeHelpRequest,
@@ -27,6 +28,8 @@ export const load: PageServerLoad = async (event) => {
 	if (!request) error(404, 'There is no such request.');
 	return {
 		request,
+		// The pupil's records are past their period, kept only while this request is open.
+		recordsKept: await recordsKeptFor(id),
 		noteKinds: NOTE_KINDS.map((k) => ({ key: k.key, label: k.label })),
 		// A fresh id per page view: the same note sent twice (double click, retry) is stored once.
 		noteClientId: randomBytes(16).toString('hex')

@@ -3,20 +3,26 @@
 // address, so that it never lands in the browser's history.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { requireStaff } from '$lib/server/auth/guards';
+import { requireSchoolLead } from '$lib/server/access';
 import { failWith } from '$lib/server/forms';
 import { findPupilsOfSchool, MAX_SEARCH_RESULTS } from '$lib/server/pupil-records';
+import { recordsDeletedInSchool } from '$lib/server/retention';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent): number {
-	const staff = requireStaff(event, 'lead');
+	const staff = requireSchoolLead(event);
 	if (staff.schoolId === null) error(404, 'Not found.');
 	return staff.schoolId;
 }
 
 export const load: PageServerLoad = async (event) => {
-	guard(event);
-	return { erased: event.url.searchParams.get('erased') === '1', max: MAX_SEARCH_RESULTS };
+	const schoolId = guard(event);
+	return {
+		erased: event.url.searchParams.get('erased') === '1',
+		max: MAX_SEARCH_RESULTS,
+		// Pupils of years long over are not found: their records were deleted, and this says when.
+		deletedYears: await recordsDeletedInSchool(schoolId)
+	};
 };
 
 const Search = z.object({

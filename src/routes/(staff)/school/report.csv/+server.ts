@@ -1,15 +1,14 @@
 // The school report as a spreadsheet, with the page's filter. Written to the audit log.
 import { error } from '@sveltejs/kit';
-import { canSeeSchoolAggregates } from '$lib/server/access';
+import { canSeeSchoolAggregates, requireSchoolLead } from '$lib/server/access';
 import { recordAudit, staffActor } from '$lib/server/audit';
-import { requireStaff } from '$lib/server/auth/guards';
 import { csvFileName } from '$lib/server/csv';
 import { getLibrary } from '$lib/server/lessons';
 import { csvResponse, parseReportFilter, schoolCsv } from '$lib/server/report-exports';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {
-	const staff = requireStaff(event, 'lead');
+	const staff = requireSchoolLead(event);
 	const schoolId = staff.schoolId;
 	if (schoolId === null || !canSeeSchoolAggregates(staff, schoolId)) error(404, 'Not found');
 	const lessons = getLibrary().lessons;

@@ -1,14 +1,13 @@
 // A school lead's view: every class of the school side by side, and the school's totals.
 // Class names appear (they are the lead's own classes); pupils' names do not.
 import { error } from '@sveltejs/kit';
-import { canSeeSchoolAggregates } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import { canSeeSchoolAggregates, requireSchoolLead } from '$lib/server/access';
 import { getLibrary } from '$lib/server/lessons';
 import { loadSchoolReport, withReportControls } from '$lib/server/report-exports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-	const staff = requireStaff(event, 'lead');
+	const staff = requireSchoolLead(event);
 	const schoolId = staff.schoolId;
 	if (schoolId === null || !canSeeSchoolAggregates(staff, schoolId)) error(404, 'Not found');
 	const lessons = getLibrary().lessons;

@@ -1,11 +1,12 @@
 import { error } from '@sveltejs/kit';
+import { isSchoolLead } from '$lib/server/access';
 import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
 import { getSchool } from '$lib/server/schools';
 import type { Actions, PageServerLoad } from './$types';
 
 // A lead manages the staff of their own school; the guard inside checks the role.
 const scope: ScopeOf = (_event, user) => {
-	if (user.role !== 'lead') error(403, 'Only a school lead manages a school’s staff here.');
+	if (!isSchoolLead(user)) error(403, 'Only a school lead manages a school’s staff here.');
 	return user.schoolId;
 };
 

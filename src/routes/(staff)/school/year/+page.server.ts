@@ -2,15 +2,14 @@
 // codes and cards stop, their figures stay), then set up the new Year 6 under Classes.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { canCloseAcademicYear } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { Refused } from '$lib/server/classes';
-import { failWith, parseForm } from '$lib/server/forms';
+import { canCloseAcademicYear, requireSchoolLead } from '$lib/server/access';
+import { refusalFailure } from '$lib/server/refusal';
+import { parseForm } from '$lib/server/forms';
 import { closeAcademicYear, yearsToClose } from '$lib/server/school-year';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent) {
-	const staff = requireStaff(event, 'lead');
+	const staff = requireSchoolLead(event);
 	const schoolId = staff.schoolId;
 	if (schoolId === null || !canCloseAcademicYear(staff, schoolId)) error(404, 'Not found.');
 	return { staff, schoolId };
@@ -38,8 +37,7 @@ export const actions: Actions = {
 				closed: await closeAcademicYear({ academicYear: parsed.data.academicYear, schoolId }, staff)
 			};
 		} catch (caught) {
-			if (caught instanceof Refused) return failWith(caught.message);
-			throw caught;
+			return refusalFailure(caught);
 		}
 	}
 };

@@ -2,10 +2,11 @@
 // monitor of a self-paced one. Each button is a form action that redirects back here.
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { endSession, revealQuestion, setLiveStep } from '$lib/server/deliveries';
+import { endClassSession, revealQuestion, setLiveStep } from '$lib/server/class-sessions';
 import { getSignInPause, liftSignInPause } from '$lib/server/auth/sign-in-pauses';
-import { clientAddress, isRefusal, orRefusal, parseForm } from '$lib/server/forms';
-import { controlView, LIVE_DEPENDENCY, revealOnCurrentStep } from '$lib/server/teacher-session';
+import { clientAddress, parseForm } from '$lib/server/forms';
+import { orRefusal, wasRefused } from '$lib/server/refusal';
+import { controlView, LIVE_DEPENDENCY, revealOnCurrentStep } from '$lib/server/control-screen';
 import { guardSession } from '../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -33,7 +34,7 @@ export const actions: Actions = {
 		const parsed = parseForm(Step, form);
 		if (!parsed.ok) return parsed.failure;
 		const refused = await orRefusal(() => setLiveStep(session, parsed.data.to));
-		if (isRefusal(refused)) return refused;
+		if (wasRefused(refused)) return refused;
 		redirect(303, backTo(session.id, form));
 	},
 
@@ -43,7 +44,7 @@ export const actions: Actions = {
 		const parsed = parseForm(Question, form);
 		if (!parsed.ok) return parsed.failure;
 		const refused = await orRefusal(() => revealOnCurrentStep(session, parsed.data.questionId));
-		if (isRefusal(refused)) return refused;
+		if (wasRefused(refused)) return refused;
 		redirect(303, backTo(session.id, form));
 	},
 
@@ -51,7 +52,7 @@ export const actions: Actions = {
 		const { session } = await guardSession(event);
 		const form = await event.request.formData();
 		const refused = await orRefusal(() => revealQuestion(session, null));
-		if (isRefusal(refused)) return refused;
+		if (wasRefused(refused)) return refused;
 		redirect(303, backTo(session.id, form));
 	},
 
@@ -63,7 +64,7 @@ export const actions: Actions = {
 
 	end: async (event) => {
 		const { staff, session } = await guardSession(event);
-		await endSession(session, staff);
+		await endClassSession(session, staff);
 		redirect(303, `/sessions/${session.id}`);
 	}
 };

@@ -5,11 +5,13 @@ import { applyAction } from '$app/forms';
 import { invalidate } from '$app/navigation';
 import { page } from '$app/state';
 
-/** Must match LIVE_DEPENDENCY in $lib/server/teacher-session. */
+/** Must match LIVE_DEPENDENCY in $lib/server/control-screen. */
 export const LIVE_DEPENDENCY = 'session:live';
 const MIN_GAP_MS = 500;
 const REOPEN_MS = 5_000;
 const EVENTS = ['state', 'answered', 'joined', 'progress'];
+/** Must match SIGNED_OUT_EVENT in $lib/server/live. */
+const SIGNED_OUT_EVENT = 'signed-out';
 
 /** Opens the event stream and refreshes on its events; returns the function that stops it. */
 export function followSession(url: string): () => void {
@@ -40,6 +42,9 @@ export function followSession(url: string): () => void {
 	const open = () => {
 		source = new EventSource(url);
 		for (const name of EVENTS) source.addEventListener(name, refresh);
+		// The sign-in ended (signed out elsewhere, account turned off): reloading the page's
+		// data meets the guard, which sends the teacher to sign in (signedOut).
+		source.addEventListener(SIGNED_OUT_EVENT, signedOut);
 		// EventSource retries a dropped connection itself, but gives up for good when the
 		// server answered with an error (e.g. while it restarts): then try again shortly.
 		source.addEventListener('error', () => {
@@ -47,7 +52,25 @@ export function followSession(url: string): () => void {
 			source.close();
 			first = false;
 			reopen = setTimeout(open, REOPEN_MS);
+			void askWhyRefused();
 		});
+	};
+	const signedOut = () => {
+		if (stopped) return;
+		stopped = true;
+		source?.close();
+		if (reopen) clearTimeout(reopen);
+		void invalidate(LIVE_DEPENDENCY);
+	};
+	// EventSource hides a refusal's status; a HEAD of the same address (the same guard, no
+	// stream) tells a sign-in that ended (401) from a server that is restarting.
+	const askWhyRefused = async () => {
+		try {
+			const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+			if (response.status === 401) signedOut();
+		} catch {
+			// Offline or the server is down: the next attempt will tell.
+		}
 	};
 
 	open();

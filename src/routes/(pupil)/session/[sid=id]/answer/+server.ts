@@ -1,14 +1,14 @@
 // A pupil's answer, sent by fetch from the lesson screen (and again, with the same
 // client id, after a dropped connection). Graded and stored by answers.ts.
 import { json } from '@sveltejs/kit';
-import { assertPupilSession, parseId } from '$lib/server/access';
+import { assertPupilClassSession, parseId } from '$lib/server/access';
 import { requirePupil } from '$lib/server/auth/guards';
 import { answerFromRequest } from '$lib/server/pupil-lesson';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async (event) => {
 	const pupil = requirePupil(event);
-	const session = await assertPupilSession(pupil, parseId(event.params.sid));
+	const session = await assertPupilClassSession(pupil, parseId(event.params.sid));
 	let body: unknown;
 	try {
 		body = await event.request.json();

@@ -1,18 +1,17 @@
 import { error } from '@sveltejs/kit';
-import { parseId } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import { isCoordinator, parseId, requireCoordinator } from '$lib/server/access';
 import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
 import { activeLeadsOf, getSchool } from '$lib/server/schools';
 import type { Actions, PageServerLoad } from './$types';
 
 // The coordinator manages any school's staff; a lead is sent to their own page.
 const scope: ScopeOf = (event, user) => {
-	if (user.role !== 'coordinator') error(403, 'Only a council coordinator manages schools.');
+	if (!isCoordinator(user)) error(403, 'Only a council coordinator manages schools.');
 	return parseId(event.params.id);
 };
 
 export const load: PageServerLoad = async (event) => {
-	requireStaff(event, 'coordinator');
+	requireCoordinator(event);
 	const admin = await loadStaffAdmin(event, scope);
 	const school = await getSchool(parseId(event.params.id));
 	if (!school) error(404, 'There is no such school.');

@@ -4,6 +4,7 @@
 import QRCode from 'qrcode';
 import { getClass } from '$lib/server/classes';
 import { issueClassLoginCards, listPupils } from '$lib/server/pupils';
+import { recordsDeletedInClass } from '$lib/server/retention';
 import { guardClass, refusal } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,7 +24,8 @@ export const load: PageServerLoad = async (event) => {
 		cls: { id: cls.id, name: cls.name, code: cls.code, archived: cls.archived },
 		// For pupils without a camera: the address to type, printed on each card.
 		joinAddress: `${event.url.host}/join`,
-		pupils: pupils.map((p) => ({ id: p.id, name: p.name, pictures: p.pictures }))
+		pupils: pupils.map((p) => ({ id: p.id, name: p.name, pictures: p.pictures })),
+		recordsDeleted: pupils.length === 0 ? await recordsDeletedInClass(classId) : null
 	};
 };
 

@@ -3,12 +3,14 @@
 // the tables are the ones the CSV writes.
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { isRefusal, orRefusal, parseForm } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
+import { orRefusal, wasRefused } from '$lib/server/refusal';
 import { getLibrary } from '$lib/server/lessons';
 import { loadClassReportTables } from '$lib/server/report-exports';
 import { anyHidden } from '$lib/server/report-tables';
 import { LEGEND } from '$lib/server/disclosure';
-import { startCatchUp } from '$lib/server/teacher-session';
+import { startCatchUp } from '$lib/server/lesson-choices';
+import { recordsDeletedInClass } from '$lib/server/retention';
 import { guardClass } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -26,7 +28,9 @@ export const load: PageServerLoad = async (event) => {
 			liveOnly: byId.get(c.lessonId)?.delivery === 'teacher-led',
 			names: c.pupils.map((p) => p.name)
 		})),
-		legend: anyHidden(tables) ? LEGEND : null
+		legend: anyHidden(tables) ? LEGEND : null,
+		// Former pupils are in the figures but not in the grid or the catch-up lists.
+		recordsDeleted: await recordsDeletedInClass(classId)
 	};
 };
 
@@ -40,7 +44,7 @@ export const actions: Actions = {
 		const parsed = parseForm(CatchUp, await event.request.formData());
 		if (!parsed.ok) return parsed.failure;
 		const sessionId = await orRefusal(() => startCatchUp(staff, classId, parsed.data.lessonId));
-		if (isRefusal(sessionId)) return sessionId;
+		if (wasRefused(sessionId)) return sessionId;
 		redirect(303, `/sessions/${sessionId}`);
 	}
 };

@@ -1,9 +1,10 @@
 // What every route about one pupil's records starts with: the guard and the access question.
 // No role list: anyone but a lead of the pupil's school gets "not found", the council too.
-import type { RequestEvent } from '@sveltejs/kit';
+import { error, type RequestEvent } from '@sveltejs/kit';
 import { assertCanHandlePupilRecords, helpRequestSchool, parseId } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import type { StaffPrincipal } from '$lib/server/auth/session';
+import { alreadyDeletedMessage, recordsDeletedOn } from '$lib/server/retention';
 
 export interface RecordsAccess {
 	staff: StaffPrincipal;
@@ -19,5 +20,9 @@ export async function guardRecords(
 	const staff = requireStaff(event);
 	const pupilId = parseId((event.params as { pupilId?: string }).pupilId);
 	const { schoolId } = await assertCanHandlePupilRecords(staff, pupilId);
+	// A former pupil (records deleted at the end of the retention period): nothing to show or erase.
+	const deletedAt = await recordsDeletedOn(pupilId);
+	// 410, not 404: only the school's lead gets this far, and the page says when and why.
+	if (deletedAt) error(410, alreadyDeletedMessage(deletedAt));
 	return { staff, pupilId, schoolId, readsHelp: (await helpRequestSchool(staff)) === schoolId };
 }

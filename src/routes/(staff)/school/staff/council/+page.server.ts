@@ -1,7 +1,7 @@
 // What the council did to the school's staff accounts, for the people told of it (its
 // leads, or all its staff while it has none: access.ts); "not found" for anyone else.
 import { error, redirect } from '@sveltejs/kit';
-import { councilNoticeSchool } from '$lib/server/access';
+import { councilNoticeSchool, isSchoolLead } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth/guards';
 import { councilNotice, markCouncilNoticeSeen } from '$lib/server/council-notices';
 import type { Actions, PageServerLoad } from './$types';
@@ -10,7 +10,7 @@ export const load: PageServerLoad = async (event) => {
 	const staff = requireStaff(event);
 	const notice = await councilNotice(staff);
 	if (!notice) error(404, 'Not found.');
-	return { steps: notice.steps, lead: staff.role === 'lead' };
+	return { steps: notice.steps, lead: isSchoolLead(staff) };
 };
 
 /** Back to the page the notice was read on: a path of this site, never another's. */

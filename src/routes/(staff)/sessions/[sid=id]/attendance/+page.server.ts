@@ -3,10 +3,12 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import type { AttendanceStatus } from '$lib/server/db/schema';
-import { isRefusal, orRefusal, parseForm } from '$lib/server/forms';
+import { parseForm } from '$lib/server/forms';
+import { orRefusal, wasRefused } from '$lib/server/refusal';
 import { getLesson } from '$lib/server/lessons';
 import { markRestAbsent } from '$lib/server/progress';
-import { attendanceView, saveAttendance, sessionHeader } from '$lib/server/teacher-session';
+import { attendanceView, saveAttendance } from '$lib/server/register-screen';
+import { classSessionHeader } from '$lib/server/class-session-labels';
 import { guardSession } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -15,7 +17,7 @@ export const load: PageServerLoad = async (event) => {
 	const saved = event.url.searchParams.get('saved');
 	const absent = event.url.searchParams.get('absent');
 	return {
-		header: sessionHeader(session, getLesson(session.lessonId)),
+		header: classSessionHeader(session, getLesson(session.lessonId)),
 		attendance: await attendanceView(session),
 		message:
 			saved !== null
@@ -43,7 +45,7 @@ async function saveMarks(
 		Object.entries(parsed.data).map(([field, status]) => [Number(field.slice(6)), status])
 	);
 	const saved = await orRefusal(() => saveAttendance(access.session, marks, access.staff));
-	return isRefusal(saved) ? saved : null;
+	return wasRefused(saved) ? saved : null;
 }
 
 export const actions: Actions = {

@@ -1,6 +1,7 @@
 // The board (projector): the step in large type, the class code and QR code in the
 // lobby, and a question's class results once revealed. Counts only, never a name.
-import { boardView, LIVE_DEPENDENCY } from '$lib/server/teacher-session';
+import { boardView } from '$lib/server/board-screen';
+import { LIVE_DEPENDENCY } from '$lib/server/control-screen';
 import { guardSession } from '../../routes.server';
 import type { PageServerLoad } from './$types';
 

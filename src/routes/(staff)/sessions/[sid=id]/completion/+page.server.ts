@@ -2,9 +2,11 @@
 // no device) counts as having completed it once their teacher ticks them here.
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { failWith, isRefusal, orRefusal } from '$lib/server/forms';
+import { failWith } from '$lib/server/forms';
+import { orRefusal, wasRefused } from '$lib/server/refusal';
 import { getLesson } from '$lib/server/lessons';
-import { completionView, savePaperCompletion, sessionHeader } from '$lib/server/teacher-session';
+import { completionView, savePaperCompletion } from '$lib/server/register-screen';
+import { classSessionHeader } from '$lib/server/class-session-labels';
 import { guardSession } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -22,7 +24,7 @@ export const load: PageServerLoad = async (event) => {
 	const unmarked = event.url.searchParams.get('unmarked');
 	const valid = (v: string | null) => v !== null && /^\d{1,4}$/.test(v);
 	return {
-		header: sessionHeader(session, lesson),
+		header: classSessionHeader(session, lesson),
 		...(await completionView(session, lesson)),
 		message:
 			valid(marked) && valid(unmarked)
@@ -45,7 +47,7 @@ export const actions: Actions = {
 		const result = await orRefusal(() =>
 			savePaperCompletion(session, lesson, new Set(parsed.data.map(Number)), staff)
 		);
-		if (isRefusal(result)) return result;
+		if (wasRefused(result)) return result;
 		redirect(
 			303,
 			`/sessions/${session.id}/completion?marked=${result.marked}&unmarked=${result.unmarked}`

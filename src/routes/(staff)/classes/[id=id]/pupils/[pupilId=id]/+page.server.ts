@@ -7,7 +7,7 @@ import { displayName, normaliseName } from '$lib/server/pupil-names';
 import {
 	archivePupil,
 	getPupil,
-	movePupil,
+	movePupilToClass,
 	regeneratePicturePassword,
 	renamePupil,
 	restorePupil,
@@ -88,7 +88,7 @@ export const actions: Actions = {
 		}
 		let moved;
 		try {
-			moved = await movePupil(pupilId, toClassId, actor(staff));
+			moved = await movePupilToClass(pupilId, toClassId, actor(staff));
 		} catch (caught) {
 			return refusal('move', caught);
 		}

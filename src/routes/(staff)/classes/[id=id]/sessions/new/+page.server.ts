@@ -5,18 +5,18 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { getClass } from '$lib/server/classes';
-import { formValues, isRefusal, orRefusal, parseForm } from '$lib/server/forms';
+import { formValues, parseForm } from '$lib/server/forms';
+import { orRefusal, wasRefused } from '$lib/server/refusal';
+import { addDays, londonDay } from '$lib/server/uk-dates';
 import {
-	addDays,
 	lessonChoices,
 	lessonHistory,
 	lessonToStart,
 	liveSessionSummary,
-	londonDay,
 	startCatchUp,
 	startClassSession,
-	startSessionSchema
-} from '$lib/server/teacher-session';
+	startClassSessionSchema
+} from '$lib/server/lesson-choices';
 import { guardClass } from '../../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -51,7 +51,7 @@ export const actions: Actions = {
 	start: async (event) => {
 		const { staff, classId } = await guardClass(event);
 		const form = await event.request.formData();
-		const parsed = parseForm(startSessionSchema(), form, ['lessonId', 'mode', 'openUntil']);
+		const parsed = parseForm(startClassSessionSchema(), form, ['lessonId', 'mode', 'openUntil']);
 		if (!parsed.ok) return parsed.failure;
 		const { lessonId = '', mode = '', openUntil = '' } = formValues(form);
 		const sessionId = await orRefusal(() => startClassSession(staff, classId, parsed.data), {
@@ -59,7 +59,7 @@ export const actions: Actions = {
 			mode,
 			openUntil
 		});
-		if (isRefusal(sessionId)) return sessionId;
+		if (wasRefused(sessionId)) return sessionId;
 		redirect(303, `/sessions/${sessionId}`);
 	},
 	catchUp: async (event) => {
@@ -71,7 +71,7 @@ export const actions: Actions = {
 		const sessionId = await orRefusal(() =>
 			startCatchUp(staff, classId, lessonId, new Date(), catchUpUntil)
 		);
-		if (isRefusal(sessionId)) return sessionId;
+		if (wasRefused(sessionId)) return sessionId;
 		redirect(303, `/sessions/${sessionId}`);
 	}
 };

@@ -1,5 +1,8 @@
 // Class sessions: a lesson delivered to a class, live (teacher-paced) or self-paced
-// until a date. The live state (step, reveal) is pushed to devices through live.ts.
+// until a date; not a sign-in session (that is auth/session.ts). The data and its rules:
+// what a teacher sees of one is in control-screen.ts, board-screen.ts and register-screen.ts,
+// starting one from the teacher's form in lesson-choices.ts. The live state (step,
+// reveal) is pushed to devices through live.ts. Refusals are thrown as Refused (refusal.ts).
 import { recordAudit, staffActor } from './audit';
 import type { StaffPrincipal } from './auth/session';
 import { recordRevisions } from './lesson-revisions';
@@ -7,11 +10,10 @@ import { getDb, nowIso } from './db';
 import type { ClassSession, SessionMode, SessionStatus } from './db/schema';
 import { getLesson, type Lesson } from './lessons';
 import { publish } from './live';
+import { Refused } from './refusal';
 import type { LiveState } from '../lesson-view';
 
-export class SessionRefused extends Error {}
-
-export interface SessionInfo {
+export interface ClassSessionInfo {
 	id: number;
 	classId: number;
 	schoolId: number;
@@ -50,7 +52,7 @@ export function effectiveStatus(
 	return row.status;
 }
 
-function sessionQuery() {
+function classSessionQuery() {
 	return getDb()
 		.selectFrom('class_sessions as s')
 		.innerJoin('classes as c', 'c.id', 's.class_id')
@@ -75,9 +77,11 @@ function sessionQuery() {
 		]);
 }
 
-type SessionRow = Awaited<ReturnType<ReturnType<typeof sessionQuery>['executeTakeFirstOrThrow']>>;
+type ClassSessionQueryRow = Awaited<
+	ReturnType<ReturnType<typeof classSessionQuery>['executeTakeFirstOrThrow']>
+>;
 
-function toInfo(row: SessionRow, now = new Date()): SessionInfo {
+function toInfo(row: ClassSessionQueryRow, now = new Date()): ClassSessionInfo {
 	return {
 		id: row.id,
 		classId: row.class_id,
@@ -99,17 +103,20 @@ function toInfo(row: SessionRow, now = new Date()): SessionInfo {
 	};
 }
 
-export async function getSession(id: number, now = new Date()): Promise<SessionInfo | undefined> {
+export async function getClassSession(
+	id: number,
+	now = new Date()
+): Promise<ClassSessionInfo | undefined> {
 	if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-	const row = await sessionQuery().where('s.id', '=', id).executeTakeFirst();
+	const row = await classSessionQuery().where('s.id', '=', id).executeTakeFirst();
 	return row && toInfo(row, now);
 }
 
-export async function listSessionsForClass(
+export async function listClassSessions(
 	classId: number,
 	now = new Date()
-): Promise<SessionInfo[]> {
-	const rows = await sessionQuery()
+): Promise<ClassSessionInfo[]> {
+	const rows = await classSessionQuery()
 		.where('s.class_id', '=', classId)
 		.orderBy('s.created_at', 'desc')
 		.orderBy('s.id', 'desc')
@@ -117,8 +124,8 @@ export async function listSessionsForClass(
 	return rows.map((r) => toInfo(r, now));
 }
 
-export async function liveSessionOfClass(classId: number): Promise<SessionInfo | undefined> {
-	const row = await sessionQuery()
+export async function liveSessionOfClass(classId: number): Promise<ClassSessionInfo | undefined> {
+	const row = await classSessionQuery()
 		.where('s.class_id', '=', classId)
 		.where('s.mode', '=', 'live')
 		.where('s.status', '<>', 'ended')
@@ -127,11 +134,11 @@ export async function liveSessionOfClass(classId: number): Promise<SessionInfo |
 }
 
 /** Sessions a pupil can be in now: their class's, open, and meant for them. */
-export async function openSessionsForPupil(
+export async function openClassSessionsForPupil(
 	pupil: { id: number; classId: number },
 	now = new Date()
-): Promise<SessionInfo[]> {
-	const rows = await sessionQuery()
+): Promise<ClassSessionInfo[]> {
+	const rows = await classSessionQuery()
 		.where('s.class_id', '=', pupil.classId)
 		.where('s.status', '<>', 'ended')
 		.where((eb) =>
@@ -152,7 +159,7 @@ export async function openSessionsForPupil(
 	return rows.map((r) => toInfo(r, now)).filter((s) => s.status !== 'ended');
 }
 
-export async function isInAudience(session: SessionInfo, pupilId: number): Promise<boolean> {
+export async function isInAudience(session: ClassSessionInfo, pupilId: number): Promise<boolean> {
 	if (session.audience === 'class') return true;
 	const row = await getDb()
 		.selectFrom('class_session_pupils')
@@ -163,7 +170,7 @@ export async function isInAudience(session: SessionInfo, pupilId: number): Promi
 	return !!row;
 }
 
-export interface StartInput {
+export interface NewClassSession {
 	classId: number;
 	lessonId: string;
 	mode: SessionMode;
@@ -185,16 +192,21 @@ export function closingTime(day: string): string {
 	return new Date(Date.UTC(y, m - 1, d, 23, 59, 59)).toISOString();
 }
 
-export async function startSession(
-	input: StartInput,
+/**
+ * Writes a new class session under the data's rules (one live session per class; one
+ * whole-class self-paced session of a lesson open at a time). startClassSession, in
+ * lesson-choices.ts, checks the teacher's form and the class's history first.
+ */
+export async function createClassSession(
+	input: NewClassSession,
 	by: StaffPrincipal,
 	now = new Date()
 ): Promise<number> {
 	const lesson = getLesson(input.lessonId);
 	if (!lesson)
-		throw new SessionRefused('That lesson is not in the library (or has problems to fix first).');
+		throw new Refused('That lesson is not in the library (or has problems to fix first).');
 	if (input.mode === 'self' && lesson.delivery === 'teacher-led')
-		throw new SessionRefused(
+		throw new Refused(
 			'This lesson is taught live, with you in the room: start it live, not at their own pace.'
 		);
 	let closesAt: string | null = null;
@@ -204,11 +216,11 @@ export async function startSession(
 			!/^\d{4}-\d{2}-\d{2}$/.test(input.openUntil) ||
 			Number.isNaN(Date.parse(input.openUntil))
 		) {
-			throw new SessionRefused('Choose the last day pupils can work on it.');
+			throw new Refused('Choose the last day pupils can work on it.');
 		}
 		closesAt = closingTime(input.openUntil);
 		if (Date.parse(closesAt) <= now.getTime())
-			throw new SessionRefused('Choose a day from today onwards.');
+			throw new Refused('Choose a day from today onwards.');
 	}
 	const pupilIds = [...new Set(input.pupilIds ?? [])];
 	// The revision this session runs is kept before the session names it.
@@ -226,7 +238,7 @@ export async function startSession(
 					.where('status', '<>', 'ended')
 					.executeTakeFirst();
 				if (live) {
-					throw new SessionRefused(
+					throw new Refused(
 						'This class already has a live lesson running. End it before starting another.'
 					);
 				}
@@ -265,7 +277,7 @@ export async function startSession(
 					.where('archived_at', 'is', null)
 					.execute();
 				if (inClass.length !== pupilIds.length)
-					throw new SessionRefused('Some of those pupils are not in this class.');
+					throw new Refused('Some of those pupils are not in this class.');
 			}
 			const at = now.toISOString();
 			const latest = await trx
@@ -320,7 +332,7 @@ export async function startSession(
 		});
 }
 
-export function liveState(session: SessionInfo, lesson: Lesson | undefined): LiveState {
+export function liveState(session: ClassSessionInfo, lesson: Lesson | undefined): LiveState {
 	return {
 		sessionId: session.id,
 		status: session.status,
@@ -331,18 +343,18 @@ export function liveState(session: SessionInfo, lesson: Lesson | undefined): Liv
 }
 
 /** Tells every device the session's new state, from what the caller just wrote (no re-read). */
-function publishState(session: SessionInfo, change: Partial<SessionInfo>): LiveState {
+function publishState(session: ClassSessionInfo, change: Partial<ClassSessionInfo>): LiveState {
 	const state = liveState({ ...session, ...change }, getLesson(session.lessonId));
 	publish(session.id, 'state', state);
 	return state;
 }
 
 /** Teacher's next/previous/go-to. -1 is the start (lobby and knowledge check). */
-export async function setLiveStep(session: SessionInfo, step: number): Promise<LiveState> {
+export async function setLiveStep(session: ClassSessionInfo, step: number): Promise<LiveState> {
 	const lesson = getLesson(session.lessonId);
-	if (!lesson) throw new SessionRefused('This lesson is no longer in the library.');
+	if (!lesson) throw new Refused('This lesson is no longer in the library.');
 	if (session.mode !== 'live' || session.status === 'ended')
-		throw new SessionRefused('This session has ended.');
+		throw new Refused('This session has ended.');
 	const target = Math.max(-1, Math.min(step, lesson.steps.length - 1));
 	const starts = session.status === 'lobby' && target >= 0;
 	await getDb()
@@ -362,13 +374,13 @@ export async function setLiveStep(session: SessionInfo, step: number): Promise<L
 }
 
 export async function revealQuestion(
-	session: SessionInfo,
+	session: ClassSessionInfo,
 	questionId: string | null
 ): Promise<LiveState> {
-	if (session.status === 'ended') throw new SessionRefused('This session has ended.');
+	if (session.status === 'ended') throw new Refused('This session has ended.');
 	const lesson = getLesson(session.lessonId);
 	if (questionId && !lesson?.questions.some((q) => q.id === questionId)) {
-		throw new SessionRefused('That question is not in this lesson.');
+		throw new Refused('That question is not in this lesson.');
 	}
 	await getDb()
 		.updateTable('class_sessions')
@@ -378,7 +390,10 @@ export async function revealQuestion(
 	return publishState(session, { revealedQuestion: questionId });
 }
 
-export async function endSession(session: SessionInfo, by: StaffPrincipal): Promise<void> {
+export async function endClassSession(
+	session: ClassSessionInfo,
+	by: StaffPrincipal
+): Promise<void> {
 	if (session.status === 'ended') return;
 	await getDb()
 		.transaction()

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startSession, SessionRefused } from '../../src/lib/server/deliveries';
+import { createClassSession } from '../../src/lib/server/class-sessions';
+import { Refused } from '../../src/lib/server/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { useTestDatabase } from './context';
 
@@ -10,12 +11,12 @@ describe('starting a live session', () => {
 		const { classId, teacher } = await ctx.newTeacherClass();
 		const lessonId = getLibrary().lessons[0].id;
 		const results = await Promise.allSettled([
-			startSession({ classId, lessonId, mode: 'live' }, teacher),
-			startSession({ classId, lessonId, mode: 'live' }, teacher)
+			createClassSession({ classId, lessonId, mode: 'live' }, teacher),
+			createClassSession({ classId, lessonId, mode: 'live' }, teacher)
 		]);
 		expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
 		const refused = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
-		expect(refused.reason).toBeInstanceOf(SessionRefused);
+		expect(refused.reason).toBeInstanceOf(Refused);
 		const rows = await ctx.handle.db.selectFrom('class_sessions').select('id').execute();
 		expect(rows).toHaveLength(1);
 	});
