@@ -3,8 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { writeBackupRecord } from '../src/lib/server/backup-record';
-import { readConfig } from '../src/lib/server/config';
+import { writeBackupRecord } from '../src/lib/server/platform/backup-record';
+import { readConfig } from '../src/lib/server/platform/config';
 
 /** For /metrics: when the last good copy was made, wherever it went. The copy stands even if this fails. */
 function noteBackup(databasePath: string, destination: string): void {

@@ -24,10 +24,14 @@ import {
 	openDatabase,
 	useHandle,
 	type Handle
-} from '../src/lib/server/db';
+} from '../src/lib/server/platform/db';
 import { getLibrary } from '../src/lib/server/lessons';
-import { boroughCsv } from '../src/lib/server/report-exports';
-import { boroughDashboard, classReport, type ReportFilter } from '../src/lib/server/reports';
+import { boroughCsv } from '../src/lib/server/reports/exports';
+import {
+	boroughDashboard,
+	classReport,
+	type ReportFilter
+} from '../src/lib/server/reports/reports';
 import { buildBorough } from './bench/borough';
 import { deliverProgramme } from './bench/programme';
 import { measureServerMemory, type ServerMemory } from './bench/server-memory';

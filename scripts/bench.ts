@@ -11,7 +11,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import autocannon from 'autocannon';
-import { openDatabase } from '../src/lib/server/db';
+import { openDatabase } from '../src/lib/server/platform/db';
 import { buildIfStale } from './build-if-stale';
 import {
 	arg,

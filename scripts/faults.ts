@@ -20,8 +20,17 @@ import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createPupilSession, createStaffSession } from '../src/lib/server/auth/session';
-import { closeDatabase, migrateToLatest, openDatabase, useHandle } from '../src/lib/server/db';
-import { getClassSession, setLiveStep, createClassSession } from '../src/lib/server/class-sessions';
+import {
+	closeDatabase,
+	migrateToLatest,
+	openDatabase,
+	useHandle
+} from '../src/lib/server/platform/db';
+import {
+	getClassSession,
+	setLiveStep,
+	createClassSession
+} from '../src/lib/server/teaching/class-sessions';
 import { seedDemo } from '../src/lib/server/demo';
 import { getLibrary } from '../src/lib/server/lessons';
 import { buildIfStale } from './build-if-stale';

@@ -1,10 +1,18 @@
 // `npm run staff:first-coordinator -- "Name" email@council.gov.uk`: on a new borough, make
 // the first coordinator and print a one-time link (24 hours) to choose their password. The
 // address is ORIGIN's (the one staff use), else http://127.0.0.1:PORT.
-import { readConfig } from '../src/lib/server/config';
-import { DatabaseOpenError, migrateToLatest, openDatabase, useHandle } from '../src/lib/server/db';
-import { createFirstCoordinator, FIRST_LINK_HOURS } from '../src/lib/server/first-coordinator';
-import { Refused } from '../src/lib/server/refusal';
+import { readConfig } from '../src/lib/server/platform/config';
+import {
+	DatabaseOpenError,
+	migrateToLatest,
+	openDatabase,
+	useHandle
+} from '../src/lib/server/platform/db';
+import {
+	createFirstCoordinator,
+	FIRST_LINK_HOURS
+} from '../src/lib/server/people/first-coordinator';
+import { Refused } from '../src/lib/server/platform/refusal';
 
 const [name, email] = process.argv.slice(2);
 if (!name || !email) {

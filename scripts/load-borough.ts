@@ -6,10 +6,19 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createPupilSession, createStaffSession } from '../src/lib/server/auth/session';
-import { migrateToLatest, openDatabase, useHandle, closeDatabase } from '../src/lib/server/db';
-import { setLiveStep, createClassSession, getClassSession } from '../src/lib/server/class-sessions';
+import {
+	migrateToLatest,
+	openDatabase,
+	useHandle,
+	closeDatabase
+} from '../src/lib/server/platform/db';
+import {
+	setLiveStep,
+	createClassSession,
+	getClassSession
+} from '../src/lib/server/teaching/class-sessions';
 import { getLibrary } from '../src/lib/server/lessons';
-import { joinSession } from '../src/lib/server/progress';
+import { joinSession } from '../src/lib/server/teaching/progress';
 import { BUILD_MARKER } from './build-if-stale';
 import { buildBorough } from './bench/borough';
 

@@ -1,6 +1,6 @@
 // `npm run db:migrate`: apply any pending migrations to DATABASE_PATH.
-import { readConfig } from '../src/lib/server/config';
-import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/server/db';
+import { readConfig } from '../src/lib/server/platform/config';
+import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/server/platform/db';
 
 const { databasePath } = readConfig();
 try {

@@ -6,7 +6,7 @@
 // shutdown timeout and then resets whatever was still in flight. On the way out, pages and
 // data are compressed (compress.ts) and every 503 says when to try again.
 import http from 'node:http';
-import { CLOSE_STREAMS_EVENT } from '../src/lib/server/live';
+import { CLOSE_STREAMS_EVENT } from '../src/lib/server/platform/live';
 import { compressResponse } from './compress';
 
 /** adapter-node's handler: a polka-style middleware (static files, prerendered, then Kit). */

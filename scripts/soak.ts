@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
-import { openDatabase } from '../src/lib/server/db';
+import { openDatabase } from '../src/lib/server/platform/db';
 import { getLibrary } from '../src/lib/server/lessons';
 import { buildIfStale } from './build-if-stale';
 import { arg, ORIGIN, openStream, post, prepare, PUPILS, startServer } from './load-borough';

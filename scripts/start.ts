@@ -4,13 +4,13 @@
 import net from 'node:net';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { readConfig, type DemoChoice } from '../src/lib/server/config';
+import { readConfig, type DemoChoice } from '../src/lib/server/platform/config';
 import type { Kysely } from 'kysely';
-import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/server/db';
-import type { DB } from '../src/lib/server/db/schema';
+import { DatabaseOpenError, migrateToLatest, openDatabase } from '../src/lib/server/platform/db';
+import type { DB } from '../src/lib/server/platform/db/schema';
 import { decodePicturePassword, pictureName } from '../src/lib/pictures';
 import { DEMO_PASSWORD, demoSignIns, isEmpty, seedDemo } from '../src/lib/server/demo';
-import { securityHeaders } from '../src/lib/server/security-headers';
+import { securityHeaders } from '../src/lib/server/platform/security-headers';
 import { BUILD_DIR, buildIfStale } from './build-if-stale';
 import { serve } from './serve';
 

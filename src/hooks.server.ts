@@ -2,19 +2,32 @@
 // itself is decided in each route through $lib/server/access.
 import type { Handle, HandleServerError, ServerInit } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
-import { prepareBoroughTotals } from '$lib/server/borough-totals';
-import { closeDatabase, getHandle, migrateToLatest } from '$lib/server/db';
+import { prepareBoroughTotals } from '$lib/server/reports';
+import {
+	closeDatabase,
+	getHandle,
+	migrateToLatest,
+	securityHeaders,
+	describeError,
+	logEvent,
+	logRequest,
+	newRequestId,
+	type Asker,
+	recordRequest,
+	metricsReaders
+} from '$lib/server/platform';
 import { getLibrary } from '$lib/server/lessons';
-import { settleRevisions } from '$lib/server/lesson-revisions';
+import { settleRevisions } from '$lib/server/teaching';
 import { scheduleHelpTextRemoval } from '$lib/server/safeguarding';
-import { scheduleRetention } from '$lib/server/retention';
-import { securityHeaders } from '$lib/server/security-headers';
-import { describeError, logEvent, logRequest, newRequestId, type Asker } from '$lib/server/log';
-import { recordRequest } from '$lib/server/metrics';
-import { metricsReaders } from '$lib/server/address-list';
-import { proxyStartWarning } from '$lib/server/auth/client-address';
-import { clearSessionCookie, readSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { validatePupilSession, validateStaffSession } from '$lib/server/auth/session';
+import { scheduleRetention } from '$lib/server/records';
+import {
+	proxyStartWarning,
+	clearSessionCookie,
+	readSessionCookie,
+	setSessionCookie,
+	validatePupilSession,
+	validateStaffSession
+} from '$lib/server/auth';
 
 export const init: ServerInit = async () => {
 	await migrateToLatest(getHandle().db);

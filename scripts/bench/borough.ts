@@ -1,7 +1,11 @@
 // Builds a synthetic borough straight into a database, for benchmarks: schools,
 // classes with a teacher each, pupils with picture passwords. Names are made up.
-import type { Handle } from '../../src/lib/server/db';
-import { makeClassCode, makePicturePassword, seededInt } from '../../src/lib/server/random';
+import type { Handle } from '../../src/lib/server/platform/db';
+import {
+	makeClassCode,
+	makePicturePassword,
+	seededInt
+} from '../../src/lib/server/platform/random';
 
 export interface BoroughShape {
 	schools: number;

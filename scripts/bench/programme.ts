@@ -2,9 +2,9 @@
 // one ended live session per class and lesson, attendance, progress, answers (the
 // knowledge check before, every question after) and a few paper completions. Rows are
 // shaped exactly as class-sessions.ts, progress.ts and answers.ts write them.
-import type { Handle } from '../../src/lib/server/db';
+import type { Handle } from '../../src/lib/server/platform/db';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
-import { seededInt } from '../../src/lib/server/random';
+import { seededInt } from '../../src/lib/server/platform/random';
 import type { BuiltBorough } from './borough';
 
 export interface ProgrammeCounts {

@@ -6,7 +6,7 @@
 import http from 'node:http';
 import type { ChildProcess } from 'node:child_process';
 import { createStaffSession } from '../../src/lib/server/auth/session';
-import type { Handle } from '../../src/lib/server/db';
+import type { Handle } from '../../src/lib/server/platform/db';
 import { buildIfStale } from '../build-if-stale';
 import { ORIGIN, peakRssMb, startServer } from '../load-borough';
 

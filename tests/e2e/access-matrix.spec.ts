@@ -8,8 +8,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test } from '@playwright/test';
 import { createPupilSession, createStaffSession } from '../../src/lib/server/auth/session';
-import { closeDatabase, getDb, nowIso, openDatabase, useHandle } from '../../src/lib/server/db';
-import { makePicturePassword } from '../../src/lib/server/random';
+import {
+	closeDatabase,
+	getDb,
+	nowIso,
+	openDatabase,
+	useHandle
+} from '../../src/lib/server/platform/db';
+import { makePicturePassword } from '../../src/lib/server/platform/random';
 import { generateToken, hashToken } from '../../src/lib/server/auth/tokens';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { submitHelpRequest } from '../../src/lib/server/safeguarding';

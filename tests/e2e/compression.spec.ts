@@ -8,7 +8,7 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import { expect, test } from '@playwright/test';
 import { createPupilSession, createStaffSession } from '../../src/lib/server/auth/session';
-import { closeDatabase, getDb, openDatabase, useHandle } from '../../src/lib/server/db';
+import { closeDatabase, getDb, openDatabase, useHandle } from '../../src/lib/server/platform/db';
 import { freePort } from './free-port';
 import { expectAccessible } from './helpers';
 import { startServer, stopServer, type Running } from './server-process';

@@ -7,7 +7,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { createPupilSession, createStaffSession } from '../../src/lib/server/auth/session';
-import { closeDatabase, getDb, openDatabase, useHandle } from '../../src/lib/server/db';
+import { closeDatabase, getDb, openDatabase, useHandle } from '../../src/lib/server/platform/db';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { freePort } from './free-port';
 import { startServer, stopServer, type Running } from './server-process';

@@ -4,7 +4,7 @@ import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { expect, type Browser } from '@playwright/test';
 import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
-import { closeDatabase, openDatabase, useHandle, type DB } from '../../src/lib/server/db';
+import { closeDatabase, openDatabase, useHandle, type DB } from '../../src/lib/server/platform/db';
 import { waitForHydration } from './helpers';
 
 /** The running server's own database (the runner hands its folder to the workers). */

@@ -6,8 +6,13 @@ import path from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
 import { decodePicturePassword, PICTURES } from '../../src/lib/pictures';
 import { listClassNames } from '../../src/lib/server/auth/class-codes';
-import { closeDatabase, migrateToLatest, openDatabase, useHandle } from '../../src/lib/server/db';
-import { seedDemo } from '../../src/lib/server/demo';
+import {
+	closeDatabase,
+	migrateToLatest,
+	openDatabase,
+	useHandle
+} from '../../src/lib/server/platform/db';
+import { seedDemo } from '../../src/lib/server/demo/borough';
 import { expectAccessible, waitForHydration } from './helpers';
 import { issueCard } from './pupil-devices';
 

@@ -9,7 +9,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect, test } from '@playwright/test';
 import { createPupilSession } from '../../src/lib/server/auth/session';
-import { closeDatabase, getDb, openDatabase, useHandle } from '../../src/lib/server/db';
+import { closeDatabase, getDb, openDatabase, useHandle } from '../../src/lib/server/platform/db';
 import { freePort } from './free-port';
 import { startServer, stopServer, type Running } from './server-process';
 import { openStream, settlesWithin, startLiveSession } from './sse-client';

@@ -2,8 +2,8 @@
 // class with a running live session in a server's database for it to follow.
 import http from 'node:http';
 import type { Kysely } from 'kysely';
-import type { DB } from '../../src/lib/server/db';
-import { nowIso } from '../../src/lib/server/db';
+import type { DB } from '../../src/lib/server/platform/db';
+import { nowIso } from '../../src/lib/server/platform/db';
 import { getLibrary } from '../../src/lib/server/lessons';
 
 export interface OpenStream {

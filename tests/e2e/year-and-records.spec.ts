@@ -9,14 +9,20 @@ import os from 'node:os';
 import path from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
-import { closeDatabase, getDb, nowIso, openDatabase, useHandle } from '../../src/lib/server/db';
-import { getClassSession, createClassSession } from '../../src/lib/server/class-sessions';
+import {
+	closeDatabase,
+	getDb,
+	nowIso,
+	openDatabase,
+	useHandle
+} from '../../src/lib/server/platform/db';
+import { getClassSession, createClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { answerFromRequest, openPupilSession } from '../../src/lib/server/pupil-lesson';
-import { makeClassCode, makePicturePassword } from '../../src/lib/server/random';
+import { answerFromRequest, openPupilSession } from '../../src/lib/server/screens/pupil-lesson';
+import { makeClassCode, makePicturePassword } from '../../src/lib/server/platform/random';
 import { addHelpNote, submitHelpRequest } from '../../src/lib/server/safeguarding';
-import { runRetention } from '../../src/lib/server/retention';
-import { classReport } from '../../src/lib/server/reports';
+import { runRetention } from '../../src/lib/server/records';
+import { classReport } from '../../src/lib/server/reports/reports';
 import { freePort } from './free-port';
 import { expectAccessible, waitForHydration } from './helpers';
 import { startServer, stopServer, type Running } from './server-process';

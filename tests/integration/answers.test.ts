@@ -1,18 +1,18 @@
+import { lessonCompletion } from '../../src/lib/server/reports/pupil-completion';
 import { describe, expect, it } from 'vitest';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
 	getClassSession,
 	setLiveStep,
 	createClassSession,
 	endClassSession
-} from '../../src/lib/server/class-sessions';
+} from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
 import {
 	joinSession,
-	lessonCompletion,
 	markPaperCompletion,
 	recordStep
-} from '../../src/lib/server/progress';
+} from '../../src/lib/server/teaching/progress';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -11,14 +11,14 @@ import {
 	boroughTallies,
 	boroughTotals,
 	type TotalsFilter
-} from '../../src/lib/server/borough-totals';
+} from '../../src/lib/server/reports/borough-totals';
 import {
 	migrateToLatest,
 	nowIso,
 	openDatabase,
 	useHandle,
 	type Handle
-} from '../../src/lib/server/db';
+} from '../../src/lib/server/platform/db';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
 import {
 	figures,
@@ -26,7 +26,7 @@ import {
 	loadFacts,
 	tallyOf,
 	weeksOf
-} from '../../src/lib/server/report-facts';
+} from '../../src/lib/server/reports/facts';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -1,17 +1,17 @@
 // A catch-up from the class report: a self-paced session for exactly the pupils who have not
 // completed a lesson the class has had, opened once however often the button is pressed.
 import { describe, expect, it } from 'vitest';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
 	endClassSession,
 	getClassSession,
 	type ClassSessionInfo
-} from '../../src/lib/server/class-sessions';
-import { Refused } from '../../src/lib/server/refusal';
+} from '../../src/lib/server/teaching/class-sessions';
+import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { joinSession, recordStep } from '../../src/lib/server/progress';
-import { classReport } from '../../src/lib/server/reports';
-import { startCatchUp, startClassSession } from '../../src/lib/server/lesson-choices';
+import { joinSession, recordStep } from '../../src/lib/server/teaching/progress';
+import { classReport } from '../../src/lib/server/reports/reports';
+import { startCatchUp, startClassSession } from '../../src/lib/server/screens/lesson-choices';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

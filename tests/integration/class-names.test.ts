@@ -1,8 +1,8 @@
 // Class names are normalised like pupils' names (NFKC): a full-width or ligature look-alike
 // becomes the plain letters it shows, so it cannot pass as a second class of the same name.
 import { describe, expect, it } from 'vitest';
-import { cleanClassName, createClass, renameClass } from '../../src/lib/server/classes';
-import { nowIso } from '../../src/lib/server/db';
+import { cleanClassName, createClass, renameClass } from '../../src/lib/server/people/classes';
+import { nowIso } from '../../src/lib/server/platform/db';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createClassSession } from '../../src/lib/server/class-sessions';
-import { Refused } from '../../src/lib/server/refusal';
+import { createClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { useTestDatabase } from './context';
 

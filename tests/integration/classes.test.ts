@@ -9,8 +9,8 @@ import {
 	renameClass,
 	setClassTeachers,
 	signClassOut
-} from '../../src/lib/server/classes';
-import { Refused } from '../../src/lib/server/refusal';
+} from '../../src/lib/server/people/classes';
+import { Refused } from '../../src/lib/server/platform/refusal';
 import {
 	addPupils,
 	archivePupil,
@@ -21,11 +21,11 @@ import {
 	renamePupil,
 	restorePupil,
 	unlockPupil
-} from '../../src/lib/server/pupils';
-import { parsePastedNames, parsePupilCsv } from '../../src/lib/server/pupil-names';
+} from '../../src/lib/server/people/pupils';
+import { parsePastedNames, parsePupilCsv } from '../../src/lib/server/people/pupil-names';
 import { canMovePupilInto } from '../../src/lib/server/access';
 import { createPupilSession, type StaffPrincipal } from '../../src/lib/server/auth/session';
-import { CLASS_CODE_ALPHABET } from '../../src/lib/server/random';
+import { CLASS_CODE_ALPHABET } from '../../src/lib/server/platform/random';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

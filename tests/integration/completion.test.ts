@@ -2,25 +2,26 @@
 // summary and home, the certificate, catch-up, the class and school reports and the
 // borough dashboard. The case that once disagreed: a pupil whom the teacher moved past
 // the questions of a live lesson.
+import { lessonCompletion } from '../../src/lib/server/reports/pupil-completion';
 import { describe, expect, it } from 'vitest';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
 	endClassSession,
 	getClassSession,
 	setLiveStep,
 	type ClassSessionInfo
-} from '../../src/lib/server/class-sessions';
+} from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary, type Question } from '../../src/lib/server/lessons';
-import { lessonCompletion, markPaperCompletion } from '../../src/lib/server/progress';
+import { markPaperCompletion } from '../../src/lib/server/teaching/progress';
 import {
 	certificateStatus,
 	openPupilSession,
 	pupilHomeSessions,
 	pupilSummary
-} from '../../src/lib/server/pupil-lesson';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
-import { addDays, londonDay } from '../../src/lib/server/uk-dates';
-import { startCatchUp, startClassSession } from '../../src/lib/server/lesson-choices';
+} from '../../src/lib/server/screens/pupil-lesson';
+import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { addDays, londonDay } from '../../src/lib/server/platform/uk-dates';
+import { startCatchUp, startClassSession } from '../../src/lib/server/screens/lesson-choices';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

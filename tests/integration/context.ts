@@ -10,10 +10,10 @@ import {
 	openDatabase,
 	useHandle,
 	type Handle
-} from '../../src/lib/server/db';
+} from '../../src/lib/server/platform/db';
 import type { StaffPrincipal } from '../../src/lib/server/auth/session';
-import type { Role } from '../../src/lib/server/db/schema';
-import { makeClassCode, makePicturePassword } from '../../src/lib/server/random';
+import type { Role } from '../../src/lib/server/platform/db/schema';
+import { makeClassCode, makePicturePassword } from '../../src/lib/server/platform/random';
 
 export interface TestContext {
 	handle: Handle;

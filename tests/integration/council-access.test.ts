@@ -6,13 +6,13 @@
 import type { RequestEvent } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { mayGiveSightOfNames } from '../../src/lib/server/access';
-import { councilNotice, markCouncilNoticeSeen } from '../../src/lib/server/council-notices';
-import { acceptInvitation } from '../../src/lib/server/staff';
+import { councilNotice, markCouncilNoticeSeen } from '../../src/lib/server/screens/council-notices';
+import { acceptInvitation } from '../../src/lib/server/people/staff';
 import { actions as schoolActions } from '../../src/routes/(staff)/borough/schools/[id=id]/+page.server';
 import { actions as ownActions } from '../../src/routes/(staff)/school/staff/+page.server';
 import { load as councilPage } from '../../src/routes/(staff)/school/staff/council/+page.server';
 import type { StaffPrincipal } from '../../src/lib/server/auth/session';
-import type { Role } from '../../src/lib/server/db/schema';
+import type { Role } from '../../src/lib/server/platform/db/schema';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { isHttpError } from '@sveltejs/kit';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import type { PupilPrincipal } from '../../src/lib/server/auth/session';
 import {
 	DatabaseOpenError,
@@ -14,15 +14,15 @@ import {
 	openDatabase,
 	useHandle,
 	type Handle
-} from '../../src/lib/server/db';
-import { openFailureMessage } from '../../src/lib/server/db/faults';
+} from '../../src/lib/server/platform/db';
+import { openFailureMessage } from '../../src/lib/server/platform/db/faults';
 import {
 	getClassSession,
 	setLiveStep,
 	createClassSession
-} from '../../src/lib/server/class-sessions';
+} from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { createLogger, useLogger } from '../../src/lib/server/log';
+import { createLogger, useLogger } from '../../src/lib/server/platform/log';
 import { POST as postAnswer } from '../../src/routes/(pupil)/session/[sid=id]/answer/+server';
 import { load as loadLessonPage } from '../../src/routes/(pupil)/session/[sid=id]/+page.server';
 import { GET as healthz } from '../../src/routes/healthz/+server';

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase, DatabaseOpenError } from '../../src/lib/server/db';
-import { DEMO_SCHOOLS, demoSignIns, seedDemo } from '../../src/lib/server/demo';
-import { DEMO_PAST_YEAR } from '../../src/lib/server/demo-past-year';
+import { migrateToLatest, openDatabase, DatabaseOpenError } from '../../src/lib/server/platform/db';
+import { DEMO_SCHOOLS, demoSignIns, seedDemo } from '../../src/lib/server/demo/borough';
+import { DEMO_PAST_YEAR } from '../../src/lib/server/demo/past-year';
 
 /** This year's 280 pupils, and last year's closed class. */
 const DEMO_PUPILS = 280 + DEMO_PAST_YEAR.pupils;

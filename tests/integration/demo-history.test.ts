@@ -4,10 +4,10 @@ import { createHash } from 'node:crypto';
 import path from 'node:path';
 import type { Kysely } from 'kysely';
 import { describe, expect, it } from 'vitest';
-import { migrateToLatest, openDatabase, type DB } from '../../src/lib/server/db';
-import { seedDemo } from '../../src/lib/server/demo';
+import { migrateToLatest, openDatabase, type DB } from '../../src/lib/server/platform/db';
+import { seedDemo } from '../../src/lib/server/demo/borough';
 import { getLibrary, gradeAnswer } from '../../src/lib/server/lessons';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
+import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
 import {
 	helpReadersOf,
 	isOverdue,

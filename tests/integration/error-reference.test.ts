@@ -2,7 +2,7 @@
 // went wrong under that same reference.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { handleError } from '../../src/hooks.server';
-import { createLogger, useLogger } from '../../src/lib/server/log';
+import { createLogger, useLogger } from '../../src/lib/server/platform/log';
 
 type Input = Parameters<typeof handleError>[0];
 let lines: string[];

@@ -12,21 +12,26 @@
 // the session's own class.
 import path from 'node:path';
 import fc from 'fast-check';
+import { lessonsCompletion } from '../../src/lib/server/reports/pupil-completion';
 import { afterEach, describe, expect, it } from 'vitest';
-import { boroughTallies } from '../../src/lib/server/borough-totals';
+import { boroughTallies } from '../../src/lib/server/reports/borough-totals';
 import type { Kysely } from 'kysely';
-import { migrateToLatest, nowIso, openDatabase, useHandle } from '../../src/lib/server/db';
-import type { DB } from '../../src/lib/server/db/schema';
-import { suppressAverage, suppressGain, suppressRate } from '../../src/lib/server/disclosure';
+import { migrateToLatest, nowIso, openDatabase, useHandle } from '../../src/lib/server/platform/db';
+import type { DB } from '../../src/lib/server/platform/db/schema';
+import {
+	suppressAverage,
+	suppressGain,
+	suppressRate
+} from '../../src/lib/server/reports/disclosure';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
-import { lessonsCompletion } from '../../src/lib/server/progress';
+
 import {
 	boroughDashboard,
 	classReport,
 	schoolSummary,
 	type Figures,
 	type ReportFilter
-} from '../../src/lib/server/reports';
+} from '../../src/lib/server/reports/reports';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -1,9 +1,9 @@
 // A new borough's first coordinator, made from the server's command line: an account with
 // no password and a one-time link to choose one; refused once the borough has a coordinator.
 import { describe, expect, it } from 'vitest';
-import { createFirstCoordinator } from '../../src/lib/server/first-coordinator';
-import { Refused } from '../../src/lib/server/refusal';
-import { findOpenReset, resetPassword, signIn } from '../../src/lib/server/staff';
+import { createFirstCoordinator } from '../../src/lib/server/people/first-coordinator';
+import { Refused } from '../../src/lib/server/platform/refusal';
+import { findOpenReset, resetPassword, signIn } from '../../src/lib/server/people/staff';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -6,8 +6,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { Migrator } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { closeDatabase, migrateToLatest, openDatabase, type Handle } from '../../src/lib/server/db';
-import { migrations } from '../../src/lib/server/db/migrations';
+import {
+	closeDatabase,
+	migrateToLatest,
+	openDatabase,
+	type Handle
+} from '../../src/lib/server/platform/db';
+import { migrations } from '../../src/lib/server/platform/db/migrations';
 
 let handle: Handle | undefined;
 

@@ -2,7 +2,7 @@
 // they were acknowledged, with small counts hidden as every borough figure hides them, and
 // which schools have nobody to read them.
 import { describe, expect, it } from 'vitest';
-import { readHelpConfig } from '../../src/lib/server/config';
+import { readHelpConfig } from '../../src/lib/server/platform/config';
 import {
 	acknowledgeHelpRequest,
 	addHelpNote,

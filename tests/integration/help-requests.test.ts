@@ -5,7 +5,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterEach, describe, expect, it } from 'vitest';
 import { helpRequestSchool } from '../../src/lib/server/access';
 import type { PupilPrincipal } from '../../src/lib/server/auth/session';
-import { readHelpConfig } from '../../src/lib/server/config';
+import { readHelpConfig } from '../../src/lib/server/platform/config';
 import {
 	acknowledgeHelpRequest,
 	addHelpNote,

@@ -4,18 +4,18 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
 	endClassSession,
 	getClassSession,
 	setLiveStep,
 	type ClassSessionInfo
-} from '../../src/lib/server/class-sessions';
+} from '../../src/lib/server/teaching/class-sessions';
 import {
 	lessonOfSession,
 	revisionHistory,
 	settleRevisions
-} from '../../src/lib/server/lesson-revisions';
+} from '../../src/lib/server/teaching/lesson-revisions';
 import {
 	getLibrary,
 	reloadLibrary,
@@ -23,10 +23,10 @@ import {
 	revisionWarnings,
 	type Lesson
 } from '../../src/lib/server/lessons';
-import { joinSession, recordStep } from '../../src/lib/server/progress';
-import { lessonsCompletion } from '../../src/lib/server/progress';
-import { classReport, schoolSummary } from '../../src/lib/server/reports';
-import { startClassSession } from '../../src/lib/server/lesson-choices';
+import { joinSession, recordStep } from '../../src/lib/server/teaching/progress';
+import { lessonsCompletion } from '../../src/lib/server/reports/pupil-completion';
+import { classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { startClassSession } from '../../src/lib/server/screens/lesson-choices';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

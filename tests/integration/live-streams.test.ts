@@ -24,9 +24,9 @@ import {
 	SIGNED_OUT_EVENT,
 	STREAM_LIMITS,
 	watcherCount
-} from '../../src/lib/server/live';
-import { archivePupil } from '../../src/lib/server/pupils';
-import { createPasswordReset, resetPassword, setDisabled } from '../../src/lib/server/staff';
+} from '../../src/lib/server/platform/live';
+import { archivePupil } from '../../src/lib/server/people/pupils';
+import { createPasswordReset, resetPassword, setDisabled } from '../../src/lib/server/people/staff';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -4,12 +4,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GET } from '../../src/routes/metrics/+server';
-import { submitAnswer } from '../../src/lib/server/answers';
-import { createClassSession } from '../../src/lib/server/class-sessions';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
+import { createClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { eventStream } from '../../src/lib/server/live';
-import { forgetMetricsReaders } from '../../src/lib/server/address-list';
-import { metricsClientAddress, recordRequest } from '../../src/lib/server/metrics';
+import { eventStream } from '../../src/lib/server/platform/live';
+import { forgetMetricsReaders } from '../../src/lib/server/platform/address-list';
+import { metricsClientAddress, recordRequest } from '../../src/lib/server/platform/metrics';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -2,7 +2,7 @@
 // and both pages say the new one, from the same data their loads return.
 import { render } from 'svelte/server';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getPrivacyNotice } from '../../src/lib/server/privacy-notice';
+import { getPrivacyNotice } from '../../src/lib/server/records/privacy-notice';
 import ParentsPage from '../../src/routes/(public)/privacy/+page.svelte';
 import PupilsPage from '../../src/routes/(public)/privacy/pupils/+page.svelte';
 import { useTestDatabase } from './context';

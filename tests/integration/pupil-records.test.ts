@@ -7,18 +7,22 @@ import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
 import { unlockPupil } from '../../src/lib/server/auth/picture-passwords';
 import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, type PupilPrincipal } from '../../src/lib/server/auth/session';
-import { getClassSession, createClassSession } from '../../src/lib/server/class-sessions';
+import { getClassSession, createClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
-import { markPaperCompletion } from '../../src/lib/server/progress';
-import { erasePupil, erasurePreview } from '../../src/lib/server/pupil-erasure';
-import { answerFromRequest, movePupil, openPupilSession } from '../../src/lib/server/pupil-lesson';
+import { markPaperCompletion } from '../../src/lib/server/teaching/progress';
+import { erasePupil, erasurePreview } from '../../src/lib/server/records/erasure';
+import {
+	answerFromRequest,
+	movePupil,
+	openPupilSession
+} from '../../src/lib/server/screens/pupil-lesson';
 import {
 	auditSubjectAccess,
 	findPupilsOfSchool,
 	subjectAccess
-} from '../../src/lib/server/pupil-records';
-import { schoolSummary } from '../../src/lib/server/reports';
-import { closeAcademicYear } from '../../src/lib/server/school-year';
+} from '../../src/lib/server/records/subject-access';
+import { schoolSummary } from '../../src/lib/server/reports/reports';
+import { closeAcademicYear } from '../../src/lib/server/people/school-year';
 import {
 	acknowledgeHelpRequest,
 	addHelpNote,

@@ -8,32 +8,36 @@ import { listClassNames } from '../../src/lib/server/auth/class-codes';
 import { findCardPupil, issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
 import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, type PupilPrincipal } from '../../src/lib/server/auth/session';
-import { boroughTotals } from '../../src/lib/server/borough-totals';
-import { createClassSession, getClassSession } from '../../src/lib/server/class-sessions';
-import { Refused } from '../../src/lib/server/refusal';
+import { boroughTotals } from '../../src/lib/server/reports/borough-totals';
+import { createClassSession, getClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
-import { markPaperCompletion, sessionRoster } from '../../src/lib/server/progress';
-import { erasePupil, erasurePreview } from '../../src/lib/server/pupil-erasure';
-import { answerFromRequest, movePupil, openPupilSession } from '../../src/lib/server/pupil-lesson';
-import { findPupilsOfSchool, subjectAccess } from '../../src/lib/server/pupil-records';
-import { getPupil, listPupils } from '../../src/lib/server/pupils';
+import { markPaperCompletion, sessionRoster } from '../../src/lib/server/teaching/progress';
+import { erasePupil, erasurePreview } from '../../src/lib/server/records/erasure';
+import {
+	answerFromRequest,
+	movePupil,
+	openPupilSession
+} from '../../src/lib/server/screens/pupil-lesson';
+import { findPupilsOfSchool, subjectAccess } from '../../src/lib/server/records/subject-access';
+import { getPupil, listPupils } from '../../src/lib/server/people/pupils';
 import {
 	figures,
 	lessonFigures,
 	loadFacts,
 	weeksOf,
 	type ReportFilter
-} from '../../src/lib/server/report-facts';
-import { boroughCsv, schoolCsv } from '../../src/lib/server/report-exports';
-import { classReport } from '../../src/lib/server/reports';
+} from '../../src/lib/server/reports/facts';
+import { boroughCsv, schoolCsv } from '../../src/lib/server/reports/exports';
+import { classReport } from '../../src/lib/server/reports/reports';
 import {
 	recordsDeletedInClass,
 	recordsDeletedInSchool,
 	recordsKeptFor,
 	runRetention
-} from '../../src/lib/server/retention';
+} from '../../src/lib/server/records';
 import { addHelpNote, submitHelpRequest } from '../../src/lib/server/safeguarding';
-import { closeAcademicYear } from '../../src/lib/server/school-year';
+import { closeAcademicYear } from '../../src/lib/server/people/school-year';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

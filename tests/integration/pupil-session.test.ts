@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { lessonCompletion } from '../../src/lib/server/reports/pupil-completion';
 import { describe, expect, it } from 'vitest';
 import { assertPupilClassSession } from '../../src/lib/server/access';
 import {
@@ -11,9 +12,9 @@ import {
 	setLiveStep,
 	createClassSession,
 	type NewClassSession
-} from '../../src/lib/server/class-sessions';
+} from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary, reloadLibrary, type Question } from '../../src/lib/server/lessons';
-import { lessonCompletion, markPaperCompletion } from '../../src/lib/server/progress';
+import { markPaperCompletion } from '../../src/lib/server/teaching/progress';
 import {
 	answerFromRequest,
 	certificateStatus,
@@ -22,7 +23,7 @@ import {
 	openPupilSession,
 	pupilHomeSessions,
 	pupilSummary
-} from '../../src/lib/server/pupil-lesson';
+} from '../../src/lib/server/screens/pupil-lesson';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -14,14 +14,14 @@ import {
 	openDatabase,
 	useHandle,
 	type Handle
-} from '../../src/lib/server/db';
+} from '../../src/lib/server/platform/db';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
 import {
 	boroughCsv,
 	loadBoroughReport,
 	parseReportFilter
-} from '../../src/lib/server/report-exports';
-import { schoolSummary, type ReportFilter } from '../../src/lib/server/reports';
+} from '../../src/lib/server/reports/exports';
+import { schoolSummary, type ReportFilter } from '../../src/lib/server/reports/reports';
 import type { ReportTable } from '../../src/lib/report-table';
 import { useTestDatabase } from './context';
 

@@ -4,8 +4,8 @@
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
 import { load as boroughLoad } from '../../src/routes/(staff)/borough/report/+page.server';
-import { seedDemo } from '../../src/lib/server/demo';
-import { nowIso } from '../../src/lib/server/db';
+import { seedDemo } from '../../src/lib/server/demo/borough';
+import { nowIso } from '../../src/lib/server/platform/db';
 import { getLibrary } from '../../src/lib/server/lessons';
 import {
 	boroughCsv,
@@ -15,7 +15,7 @@ import {
 	loadSchoolReport,
 	parseReportFilter,
 	schoolCsv
-} from '../../src/lib/server/report-exports';
+} from '../../src/lib/server/reports/exports';
 import type { ReportTable } from '../../src/lib/report-table';
 import { staffPrincipal, useTestDatabase } from './context';
 

@@ -3,7 +3,7 @@
 // lesson longer than one pass, with sessions filtered, and after the lesson file changes.
 import { describe, expect, it } from 'vitest';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
+import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -2,20 +2,20 @@
 // change to what it counts shows on the very next request, through the app's own write
 // paths (group-committed answers, joining, attendance, paper) and through plain SQL.
 import { describe, expect, it } from 'vitest';
-import { submitAnswer } from '../../src/lib/server/answers';
+import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
 	getClassSession,
 	setLiveStep,
 	createClassSession
-} from '../../src/lib/server/class-sessions';
+} from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary, type Lesson } from '../../src/lib/server/lessons';
 import {
 	joinSession,
 	markAttendance,
 	markPaperCompletion,
 	recordStep
-} from '../../src/lib/server/progress';
-import { boroughDashboard } from '../../src/lib/server/reports';
+} from '../../src/lib/server/teaching/progress';
+import { boroughDashboard } from '../../src/lib/server/reports/reports';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -5,7 +5,7 @@ import {
 	classReport,
 	isoWeek,
 	schoolSummary
-} from '../../src/lib/server/reports';
+} from '../../src/lib/server/reports/reports';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -13,17 +13,17 @@ import {
 import { findClassByCode, lookUpClassCode } from '../../src/lib/server/auth/class-codes';
 import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, validatePupilSession } from '../../src/lib/server/auth/session';
-import { restoreClass } from '../../src/lib/server/classes';
-import { seedDemo } from '../../src/lib/server/demo';
-import { getClassSession, createClassSession } from '../../src/lib/server/class-sessions';
+import { restoreClass } from '../../src/lib/server/people/classes';
+import { seedDemo } from '../../src/lib/server/demo/borough';
+import { getClassSession, createClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { openPupilSession } from '../../src/lib/server/pupil-lesson';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports';
+import { openPupilSession } from '../../src/lib/server/screens/pupil-lesson';
+import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
 import {
 	closeAcademicYear,
 	schoolYearReminder,
 	yearsToClose
-} from '../../src/lib/server/school-year';
+} from '../../src/lib/server/people/school-year';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -16,7 +16,7 @@ import {
 	type StaffPrincipal
 } from '../../src/lib/server/auth/session';
 import { hashToken } from '../../src/lib/server/auth/tokens';
-import { closeDatabase, openDatabase, useHandle } from '../../src/lib/server/db';
+import { closeDatabase, openDatabase, useHandle } from '../../src/lib/server/platform/db';
 import {
 	acceptInvitation,
 	changePassword,
@@ -27,7 +27,7 @@ import {
 	resetPassword,
 	setDisabled,
 	signIn
-} from '../../src/lib/server/staff';
+} from '../../src/lib/server/people/staff';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

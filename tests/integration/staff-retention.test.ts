@@ -4,23 +4,23 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { hashPassword } from '../../src/lib/server/auth/password';
-import { readRetentionConfig } from '../../src/lib/server/config';
-import { nowIso } from '../../src/lib/server/db';
-import { flushDeletions } from '../../src/lib/server/db/secure-delete';
+import { readRetentionConfig } from '../../src/lib/server/platform/config';
+import { nowIso } from '../../src/lib/server/platform/db';
+import { flushDeletions } from '../../src/lib/server/platform/db/secure-delete';
 import {
 	applyStaffRetention,
 	monthsBefore,
 	runRetention,
 	STAFF_REFERENCES,
 	unusedAccounts
-} from '../../src/lib/server/retention';
+} from '../../src/lib/server/records';
 import {
 	acceptInvitation,
 	createInvitation,
 	createPasswordReset,
 	setDisabled,
 	signIn
-} from '../../src/lib/server/staff';
+} from '../../src/lib/server/people/staff';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -1,43 +1,43 @@
 // The teacher's side of class sessions: starting, moving the class, revealing results,
 // ending, attendance, completion on paper, and who may do any of it.
+import { lessonCompletion } from '../../src/lib/server/reports/pupil-completion';
 import { isHttpError } from '@sveltejs/kit';
 import { describe, expect, it } from 'vitest';
 import { assertCanRunClassSession } from '../../src/lib/server/access';
-import { answersOfPupil, submitAnswer } from '../../src/lib/server/answers';
+import { answersOfPupil, submitAnswer } from '../../src/lib/server/teaching/answers';
 import { requireStaff } from '../../src/lib/server/auth/guards';
 import {
 	endClassSession,
 	getClassSession,
 	revealQuestion,
 	setLiveStep
-} from '../../src/lib/server/class-sessions';
-import { Refused } from '../../src/lib/server/refusal';
+} from '../../src/lib/server/teaching/class-sessions';
+import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { openPupilSession, pupilHomeSessions } from '../../src/lib/server/pupil-lesson';
+import { openPupilSession, pupilHomeSessions } from '../../src/lib/server/screens/pupil-lesson';
 import {
 	attendanceCounts,
 	hasSeenLesson,
 	joinSession,
-	lessonCompletion,
 	markRestAbsent,
 	recordStep
-} from '../../src/lib/server/progress';
+} from '../../src/lib/server/teaching/progress';
 import {
 	attendanceView,
 	completionView,
 	saveAttendance,
 	savePaperCompletion
-} from '../../src/lib/server/register-screen';
-import { boardView } from '../../src/lib/server/board-screen';
+} from '../../src/lib/server/screens/register';
+import { boardView } from '../../src/lib/server/screens/board';
 import {
 	classSessionRows,
 	nextLessonFor,
 	startCatchUp,
 	startClassSession,
 	startClassSessionSchema
-} from '../../src/lib/server/lesson-choices';
-import { controlView, revealOnCurrentStep } from '../../src/lib/server/control-screen';
-import { londonDay, addDays } from '../../src/lib/server/uk-dates';
+} from '../../src/lib/server/screens/lesson-choices';
+import { controlView, revealOnCurrentStep } from '../../src/lib/server/screens/control';
+import { londonDay, addDays } from '../../src/lib/server/platform/uk-dates';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -3,7 +3,7 @@ import {
 	forgetMetricsReaders,
 	metricsReaders,
 	parseAddressList
-} from '../../src/lib/server/address-list';
+} from '../../src/lib/server/platform/address-list';
 
 describe('an address list (METRICS_ALLOW)', () => {
 	it('matches single addresses and ranges, IPv4 and IPv6', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { csvFileName, toCsv } from '../../src/lib/server/csv';
+import { csvFileName, toCsv } from '../../src/lib/server/platform/csv';
 
 const BOM = '\uFEFF';
 

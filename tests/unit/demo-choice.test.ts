@@ -1,6 +1,6 @@
 // When `npm start` may load and serve the demo borough, whose staff password is published.
 import { describe, expect, it } from 'vitest';
-import { demoChoice, isLoopback } from '../../src/lib/server/config';
+import { demoChoice, isLoopback } from '../../src/lib/server/platform/config';
 
 describe('isLoopback', () => {
 	it('knows the addresses only this computer can reach', () => {

@@ -11,7 +11,7 @@ import {
 	suppressOverlappingCounts,
 	suppressTable,
 	type TableCell
-} from '../../src/lib/server/disclosure';
+} from '../../src/lib/server/reports/disclosure';
 
 function hidden(result: ReturnType<typeof suppressTable>): string[] {
 	return result.cells

@@ -6,7 +6,7 @@ import {
 	logRequest,
 	newRequestId,
 	useLogger
-} from '../../src/lib/server/log';
+} from '../../src/lib/server/platform/log';
 
 let lines: string[] = [];
 let previous: ReturnType<typeof useLogger>;

@@ -7,7 +7,7 @@ import {
 	parsePupilCsv,
 	WRONG_ENCODING,
 	type NameResult
-} from '../../src/lib/server/pupil-names';
+} from '../../src/lib/server/people/pupil-names';
 
 function name(result: NameResult): string {
 	if (!result.ok) throw new Error(`expected a name, got: ${result.message}`);

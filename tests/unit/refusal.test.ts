@@ -6,7 +6,7 @@ import {
 	refusalError,
 	refusalFailure,
 	wasRefused
-} from '../../src/lib/server/refusal';
+} from '../../src/lib/server/platform/refusal';
 
 describe('the refusal convention', () => {
 	it('turns a refusal into the form’s failure, with its field, status and what was typed', () => {

@@ -1,9 +1,14 @@
 // The tables shared by report pages and CSVs: cells, and the hiding of pupil counts the
 // council sees (by school with a total, by lesson and by week).
 import { describe, expect, it } from 'vitest';
-import { suppressGain, suppressRate, suppressTable } from '../../src/lib/server/disclosure';
-import { boroughTables, pointsCell, rateCell, weekStart } from '../../src/lib/server/report-tables';
-import type { BoroughDashboard, Figures } from '../../src/lib/server/reports';
+import { suppressGain, suppressRate, suppressTable } from '../../src/lib/server/reports/disclosure';
+import {
+	boroughTables,
+	pointsCell,
+	rateCell,
+	weekStart
+} from '../../src/lib/server/reports/tables';
+import type { BoroughDashboard, Figures } from '../../src/lib/server/reports/reports';
 
 function figures(reached: number, extra: Partial<Figures> = {}): Figures {
 	return {

@@ -5,9 +5,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readHelpConfig, readRetentionConfig } from '../../src/lib/server/config';
-import { monthsBefore } from '../../src/lib/server/retention/dates';
-import { months, retentionSchedule } from '../../src/lib/server/privacy-notice';
+import { readHelpConfig, readRetentionConfig } from '../../src/lib/server/platform/config';
+import { monthsBefore } from '../../src/lib/server/records/dates';
+import { months, retentionSchedule } from '../../src/lib/server/records/privacy-notice';
 
 describe('the retention settings', () => {
 	it('default to the periods the README gives', () => {

@@ -1,8 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-	parseSchoolDay,
-	schoolMinutesBetween
-} from '../../src/lib/server/safeguarding/school-hours';
+import { parseSchoolDay, schoolMinutesBetween } from '../../src/lib/server/platform/school-hours';
 
 const day = parseSchoolDay('08:30-15:30')!;
 const at = (iso: string) => new Date(iso);

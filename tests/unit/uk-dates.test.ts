@@ -7,7 +7,7 @@ import {
 	isIsoDate,
 	londonDay,
 	londonParts
-} from '../../src/lib/server/uk-dates';
+} from '../../src/lib/server/platform/uk-dates';
 
 /** The UK date of an instant as the time-zone database has it, to check londonDay's own rule. */
 const intlLondonDay = (at: Date) =>

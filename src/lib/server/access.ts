@@ -4,13 +4,38 @@
 // only here: routes call the named guards below, never requireStaff with a role list.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import type { Kysely, Transaction } from 'kysely';
-import { metricsReaders } from './address-list';
-import { getDb, type DB } from './db';
-import { getClassSession, isInAudience } from './class-sessions';
-import type { Role } from './db/schema';
-import { requireStaff } from './auth/guards';
-import type { PupilPrincipal, StaffPrincipal } from './auth/session';
-import { activeLeadsOf, type SchoolLead } from './schools';
+import { metricsReaders, getDb, type DB } from './platform';
+import { getClassSession, isInAudience } from './teaching';
+import type { Role } from './platform';
+import { requireStaff } from './auth';
+import type { PupilPrincipal, StaffPrincipal } from './auth';
+
+// ——— a school's leads: who decides who at the school sees names ———
+
+export interface SchoolLead {
+	id: number;
+	displayName: string;
+	email: string;
+}
+
+/**
+ * A school's leads whose accounts are on: the people who decide who at the school sees
+ * pupils' names. Given a transaction, it reads inside it (SQLite has one connection).
+ */
+export async function activeLeadsOf(
+	schoolId: number,
+	db: Kysely<DB> | Transaction<DB> = getDb()
+): Promise<SchoolLead[]> {
+	const rows = await db
+		.selectFrom('staff_users')
+		.select(['id', 'display_name', 'email'])
+		.where('school_id', '=', schoolId)
+		.where('role', '=', 'lead')
+		.where('disabled_at', 'is', null)
+		.orderBy('display_name')
+		.execute();
+	return rows.map((r) => ({ id: r.id, displayName: r.display_name, email: r.email }));
+}
 
 // ——— roles: who may open which pages ———
 

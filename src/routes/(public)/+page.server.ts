@@ -1,5 +1,5 @@
-import { allowAnyone, signedInKind } from '$lib/server/auth/guards';
-import { helpContacts } from '$lib/server/help';
+import { allowAnyone, signedInKind } from '$lib/server/auth';
+import { helpContacts } from '$lib/server/lessons';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

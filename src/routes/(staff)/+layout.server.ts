@@ -1,10 +1,10 @@
 // The staff shell: who is signed in, for the navigation. This is not a guard on its
 // own — every page and action below checks again (requireStaff + access.ts).
 import { staffSections } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { councilNotice } from '$lib/server/council-notices';
+import { requireStaff } from '$lib/server/auth';
+import { councilNotice } from '$lib/server/screens';
 import { staffHelpBanner } from '$lib/server/safeguarding';
-import { schoolYearReminder } from '$lib/server/school-year';
+import { schoolYearReminder } from '$lib/server/people';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {

@@ -2,10 +2,8 @@
 // 503 when the database cannot be read or cannot be written (a full disk, a failing one,
 // a write lock held elsewhere past the wait): see $lib/server/db/health.
 import { json } from '@sveltejs/kit';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { getHandle } from '$lib/server/db';
-import { RETRY_AFTER_S } from '$lib/server/db/faults';
-import { checkDatabaseHealth } from '$lib/server/db/health';
+import { allowAnyone } from '$lib/server/auth';
+import { getHandle, RETRY_AFTER_S, checkDatabaseHealth } from '$lib/server/platform';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

@@ -1,7 +1,7 @@
 // Figures for the council's monitoring (Prometheus). Not a person's page: who may read it
 // is decided by the address asking (METRICS_ALLOW, loopback only by default), in access.ts.
 import { canReadMetrics } from '$lib/server/access';
-import { metricsClientAddress, metricsResponse } from '$lib/server/metrics';
+import { metricsClientAddress, metricsResponse } from '$lib/server/platform';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

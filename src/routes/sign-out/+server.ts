@@ -1,8 +1,6 @@
 // Signs staff out (POST only, so a link or prefetch can never sign anyone out).
 import { redirect } from '@sveltejs/kit';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { clearSessionCookie } from '$lib/server/auth/cookies';
-import { invalidateStaffSession } from '$lib/server/auth/session';
+import { allowAnyone, clearSessionCookie, invalidateStaffSession } from '$lib/server/auth';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async (event) => {

@@ -14,7 +14,7 @@ import type { Library } from '../../../src/lib/server/lessons/types';
 import { compileLesson } from '../../../src/lib/server/lessons/compile';
 import { parseFacts } from '../../../src/lib/server/lessons/facts';
 import { lesson } from './helpers';
-import { createLogger, useLogger } from '../../../src/lib/server/log';
+import { createLogger, useLogger } from '../../../src/lib/server/platform/log';
 
 const FIXTURES = path.resolve('tests/fixtures/lessons');
 const VALID = path.join(FIXTURES, 'valid');

@@ -1,9 +1,7 @@
 // The first steps of a pupil's sign-in: a class code typed or scanned, then the class's
 // list of first names to choose from. Wrong codes from an address slow it down
 // (rate-limit.ts), never refuse it; a pupil whose picture sign-in is paused is shown so.
-import { getDb } from '../db';
-import { CLASS_CODE_LENGTH } from '../random';
-import { recordAudit } from '../audit';
+import { getDb, CLASS_CODE_LENGTH, recordAudit } from '../platform';
 import { minutesUntil, recordThrottledFailure, slowDown, THROTTLES } from './rate-limit';
 import { signInKeys as keys } from './sign-in-pauses';
 

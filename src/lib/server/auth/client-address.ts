@@ -3,7 +3,7 @@
 // the client's address (ADDRESS_HEADER, XFF_DEPTH); then the sign-in throttles by
 // address treat the whole borough as one school. See README "Running behind a proxy".
 
-import { logEvent } from '../log';
+import { logEvent } from '../platform';
 
 const README = 'README, "Running behind a proxy"';
 

@@ -1,7 +1,7 @@
 // The first line of every load, action and endpoint: who is asking, and may their
 // kind of account be here at all. What they may touch is access.ts's question.
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
-import type { Role } from '../db/schema';
+import type { Role } from '../platform';
 import type { PupilPrincipal, StaffPrincipal } from './session';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request'>;

@@ -3,8 +3,13 @@
 // an account turned off end their streams at once (session.ts tells live.ts); what ends a
 // sign-in without a request (expiry, a change made by another process) is found by a check
 // every few seconds while streams are open.
-import { getDb } from '../db';
-import { eventStream, endSignInStreams, openStreamCount, signInsWithStreams } from '../live';
+import {
+	getDb,
+	eventStream,
+	endSignInStreams,
+	openStreamCount,
+	signInsWithStreams
+} from '../platform';
 import type { PupilPrincipal, StaffPrincipal } from './session';
 
 /** How often open streams' sign-ins are checked: the longest a stream outlives its sign-in. */

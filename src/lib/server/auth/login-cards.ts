@@ -2,8 +2,8 @@
 // and revoking them. Only a token's SHA-256 is stored; holding a current card is proof
 // enough to sign in, even while the pupil's picture sign-in is paused.
 import type { Transaction } from 'kysely';
-import { getDb } from '../db';
-import type { DB } from '../db/schema';
+import { getDb } from '../platform';
+import type { DB } from '../platform';
 import type { SignedInPupil } from './pupil-device';
 import { recordThrottledFailure, slowDown, THROTTLES } from './rate-limit';
 import { signInKeys as keys } from './sign-in-pauses';

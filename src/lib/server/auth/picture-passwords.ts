@@ -4,9 +4,8 @@
 // refused because of someone else's mistakes. A teacher can unlock a pupil.
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { recordAudit, staffActor } from '../audit';
-import { getDb } from '../db';
-import type { DB } from '../db/schema';
+import { recordAudit, staffActor, getDb } from '../platform';
+import type { DB } from '../platform';
 import { PICTURES, PICTURE_PASSWORD_LENGTH, encodePicturePassword } from '../../pictures';
 import { noteSignInAddress } from './client-address';
 import type { SignedInPupil } from './pupil-device';

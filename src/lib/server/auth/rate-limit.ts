@@ -4,7 +4,7 @@
 // internet address, a council proxy. A throttle never refuses: it makes every attempt
 // wait a little longer as wrong tries pile up, so a guesser is slowed while a child with
 // the right pictures or a colleague with the right password still gets in.
-import { getDb } from '../db';
+import { getDb } from '../platform';
 
 const SECOND = 1000;
 const MINUTE = 60 * SECOND;

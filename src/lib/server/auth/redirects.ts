@@ -1,5 +1,5 @@
 // Where staff land after signing in, and which `next` targets are safe to follow.
-import type { Role } from '../db/schema';
+import type { Role } from '../platform';
 
 export function homeFor(role: Role): string {
 	return role === 'coordinator' ? '/borough/report' : '/classes';

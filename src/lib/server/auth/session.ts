@@ -1,10 +1,11 @@
 // Staff and pupil sessions, the way Lucia's guide describes: the cookie holds a random
 // token, the database its SHA-256. Staff sessions end after 2 hours idle or 12 hours in
 // all; pupil sessions after 6 hours, or when the teacher signs the class out.
-import { getDb, nowIso } from '../db';
-import type { Role } from '../db/schema';
-import { endClassStreams, endPersonStreams, endSignInStreams } from '../live';
+import { getDb, nowIso, endClassStreams, endPersonStreams, endSignInStreams } from '../platform';
+import type { PupilPrincipal, StaffPrincipal } from '../platform';
 import { generateToken, hashToken } from './tokens';
+
+export type { PupilPrincipal, StaffPrincipal };
 
 const MINUTE = 60 * 1000;
 const HOUR = 60 * MINUTE;
@@ -22,26 +23,6 @@ export const PUPIL_SESSION_MS = 6 * HOUR;
  * sign-in can therefore end up to this much sooner than STAFF_IDLE_MS after the last use.
  */
 const TOUCH_EVERY_MS = 5 * MINUTE;
-
-export interface StaffPrincipal {
-	kind: 'staff';
-	id: number;
-	email: string;
-	displayName: string;
-	role: Role;
-	schoolId: number | null;
-	sessionId: string;
-}
-
-export interface PupilPrincipal {
-	kind: 'pupil';
-	id: number;
-	classId: number;
-	schoolId: number;
-	firstName: string;
-	lastInitial: string;
-	sessionId: string;
-}
 
 export interface NewSession {
 	token: string;

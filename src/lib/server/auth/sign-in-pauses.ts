@@ -1,8 +1,7 @@
 // What slows a class's sign-in, as its teacher sees it, and the teacher's "let pupils try
 // again now". A class is slowed by its own wrong pictures, or by wrong pictures and class
 // codes from an internet address its pupils sign in from (a school shares one).
-import { recordAudit, staffActor } from '../audit';
-import { getDb } from '../db';
+import { recordAudit, staffActor, getDb } from '../platform';
 import type { StaffPrincipal } from './session';
 import { currentDelayMs, THROTTLES, type Throttle } from './rate-limit';
 

@@ -29,3 +29,4 @@ export {
 	type KeptRevision,
 	type RevisionChanges
 } from './revisions';
+export { helpContacts } from './help-contacts';

@@ -9,8 +9,7 @@ import { checkDuplicateIds } from './check';
 import { compileLesson, fileError, type CompileResult } from './compile';
 import { FACTS_FILE, parseFacts, type FactTable } from './facts';
 import { hasErrors, sortProblems } from './problems';
-import { londonDay } from '../uk-dates';
-import { describeError, logEvent } from '../log';
+import { londonDay, describeError, logEvent } from '../platform';
 
 /**
  * Lessons are small (the longest shipped one is under 20 KB); anything much bigger is a mistake

@@ -3,7 +3,7 @@
 import { z } from 'zod';
 import { DELIVERIES, QUESTION_TYPES, STRANDS } from './types';
 import type { FieldSpec } from './yaml';
-import { isIsoDate } from '../uk-dates';
+import { isIsoDate } from '../platform';
 import { SLUG, didYouMean, quote, slugify } from './text';
 
 /** YAML reads `title: 2024` as a number; for text fields we take what the author typed. */

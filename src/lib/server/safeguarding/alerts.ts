@@ -3,10 +3,8 @@
 // to sign in: no name, no detail, because email is not a safe place for either. Without
 // SMTP_URL, alerts are the banner in the app only.
 import nodemailer, { type Transporter } from 'nodemailer';
-import { readHelpConfig, type HelpConfig } from '../config';
+import { readHelpConfig, type HelpConfig, getDb, logEvent } from '../platform';
 import { helpReadersOf } from '../access';
-import { getDb } from '../db';
-import { logEvent } from '../log';
 
 let transport: { url: string; transporter: Transporter } | undefined;
 

@@ -1,7 +1,7 @@
 // The pupil's side of a request for help: store it once, then alert the school's readers
 // (by email when configured) without holding the pupil up.
-import type { PupilPrincipal } from '../auth/session';
-import { describeError, logEvent } from '../log';
+import type { PupilPrincipal } from '../auth';
+import { describeError, logEvent } from '../platform';
 import { alertHelpReaders } from './alerts';
 import { submitHelpRequest, type SubmitResult } from './requests';
 

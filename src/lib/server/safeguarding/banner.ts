@@ -2,8 +2,8 @@
 // is waiting (and whether it is overdue); to a school lead who is not a reader, only that
 // one has waited too long, and whether the school has no safeguarding lead. Never detail.
 import { helpReadersOf } from '../access';
-import type { StaffPrincipal } from '../auth/session';
-import { readHelpConfig } from '../config';
+import type { StaffPrincipal } from '../auth';
+import { readHelpConfig } from '../platform';
 import { unacknowledgedHelp } from './requests';
 
 export interface StaffHelpBanner {

@@ -2,11 +2,14 @@
 // and how quickly they were acknowledged. Counts only, under the same disclosure rules as
 // every borough figure (disclosure.ts): never a pupil, a class, a word of a request, or a
 // count small enough to point at a child.
-import { readHelpConfig, type HelpConfig } from '../config';
-import { getDb } from '../db';
-import { MIN_PUPILS, SUPPRESSED, suppressTable } from '../disclosure';
-import { londonParts } from '../uk-dates';
-import { schoolMinutesBetween } from './school-hours';
+import {
+	readHelpConfig,
+	type HelpConfig,
+	getDb,
+	londonParts,
+	schoolMinutesBetween
+} from '../platform';
+import { MIN_PUPILS, SUPPRESSED, suppressTable } from '../reports';
 
 export const HELP_COUNTS_LEGEND =
 	'[c] = fewer than 6 requests, or hidden so that a small count cannot be worked out from the total';

@@ -39,4 +39,4 @@ export {
 	type HelpRequestDetail,
 	type HelpRequestSummary
 } from './requests';
-export { parseSchoolDay, schoolMinutesBetween, type SchoolDay } from './school-hours';
+export { parseSchoolDay, schoolMinutesBetween, type SchoolDay } from '../platform';

@@ -11,12 +11,16 @@ import {
 	HELP_URGENCY
 } from '../../help-request';
 import { helpReadersOf } from '../access';
-import { recordAudit, staffActor } from '../audit';
-import type { PupilPrincipal, StaffPrincipal } from '../auth/session';
-import { readHelpConfig, type HelpConfig } from '../config';
-import { getDb } from '../db';
-import type { DB, HelpNoteKind, HelpRequestsTable } from '../db/schema';
-import { schoolMinutesBetween } from './school-hours';
+import {
+	recordAudit,
+	staffActor,
+	readHelpConfig,
+	type HelpConfig,
+	getDb,
+	schoolMinutesBetween
+} from '../platform';
+import type { PupilPrincipal, StaffPrincipal } from '../auth';
+import type { DB, HelpNoteKind, HelpRequestsTable } from '../platform';
 import type { Selectable, Transaction } from 'kysely';
 
 type Keys<L extends readonly { key: string }[]> = [L[number]['key'], ...L[number]['key'][]];

@@ -1,6 +1,6 @@
 // Letting go on time: the server removes requests' words once they are due, at start and
 // then every hour, so the date a safeguarding lead is shown is the date it happens.
-import { describeError, logEvent } from '../log';
+import { describeError, logEvent } from '../platform';
 import { removeDueHelpText } from './requests';
 
 const HOUR = 60 * 60 * 1000;

@@ -3,7 +3,7 @@
 // than to "Tap your three pictures". Another child on the device uses "Sign out" first.
 // Not a guard for the pages below: each starts with its own.
 import { redirect } from '@sveltejs/kit';
-import { allowAnyone } from '$lib/server/auth/guards';
+import { allowAnyone } from '$lib/server/auth';
 import type { LayoutServerLoad } from './$types';
 
 export const load: LayoutServerLoad = async (event) => {

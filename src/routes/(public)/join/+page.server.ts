@@ -1,9 +1,8 @@
 // Step 1 of a pupil's sign-in: the class code from the board.
 import { fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { lookUpClassCode } from '$lib/server/auth/class-codes';
-import { clientAddress, formValues } from '$lib/server/forms';
+import { allowAnyone, lookUpClassCode } from '$lib/server/auth';
+import { clientAddress, formValues } from '$lib/server/platform';
 import { CODE_NOT_FOUND } from './join.server';
 import type { Actions, PageServerLoad } from './$types';
 

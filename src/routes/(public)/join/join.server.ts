@@ -1,8 +1,8 @@
 // What the join pages share: the class that the code in the address names, and the
 // kind words a pupil reads when something stops them.
 import { error } from '@sveltejs/kit';
-import { lookUpClassCode, type JoinClass } from '$lib/server/auth/class-codes';
-import { clientAddress } from '$lib/server/forms';
+import { lookUpClassCode, type JoinClass } from '$lib/server/auth';
+import { clientAddress } from '$lib/server/platform';
 
 export const CODE_NOT_FOUND = "We couldn't find that class code. Check the board and try again.";
 

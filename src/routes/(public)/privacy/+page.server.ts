@@ -1,7 +1,7 @@
 // The privacy notice for parents, carers and staff: public, worded from the same settings
 // as the jobs that delete (src/lib/server/privacy-notice.ts).
-import { allowAnyone, signedInKind } from '$lib/server/auth/guards';
-import { getPrivacyNotice } from '$lib/server/privacy-notice';
+import { allowAnyone, signedInKind } from '$lib/server/auth';
+import { getPrivacyNotice } from '$lib/server/records';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

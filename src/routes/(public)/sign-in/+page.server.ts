@@ -1,11 +1,16 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { homeFor, safeNext } from '$lib/server/auth/redirects';
-import { createStaffSession, invalidateStaffSession } from '$lib/server/auth/session';
-import { clientAddress, failWith, parseForm } from '$lib/server/forms';
-import { getStaffUser, signIn } from '$lib/server/staff';
+import {
+	allowAnyone,
+	clearSessionCookie,
+	setSessionCookie,
+	homeFor,
+	safeNext,
+	createStaffSession,
+	invalidateStaffSession
+} from '$lib/server/auth';
+import { clientAddress, failWith, parseForm } from '$lib/server/platform';
+import { getStaffUser, signIn } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

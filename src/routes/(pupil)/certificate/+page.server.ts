@@ -1,7 +1,7 @@
 // The pupil's Think Safe certificate, once every lesson of the programme is done
 // (in class, self-paced or on paper); until then, the lessons still to do.
-import { requirePupil } from '$lib/server/auth/guards';
-import { certificateStatus } from '$lib/server/pupil-lesson';
+import { requirePupil } from '$lib/server/auth';
+import { certificateStatus } from '$lib/server/screens';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

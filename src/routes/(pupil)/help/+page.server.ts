@@ -3,7 +3,7 @@
 // dropped connection keeps the request waiting (see $lib/help-outbox.svelte.ts).
 import { randomBytes } from 'node:crypto';
 import { fail, redirect } from '@sveltejs/kit';
-import { requirePupil } from '$lib/server/auth/guards';
+import { requirePupil } from '$lib/server/auth';
 import { askForHelp, helpInputFromForm } from '$lib/server/safeguarding';
 import type { Actions, PageServerLoad } from './$types';
 

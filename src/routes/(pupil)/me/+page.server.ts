@@ -1,10 +1,9 @@
 // The pupil's home: lessons open to them now, and help. A live lesson running for
 // their class takes them straight in (a pupil who signs in mid-lesson lands in it).
 import { redirect } from '@sveltejs/kit';
-import { allowAnyone, requirePupil } from '$lib/server/auth/guards';
-import { endPupilSessionOnDevice } from '$lib/server/auth/pupil-device';
-import { helpContacts } from '$lib/server/help';
-import { certificateStatus, pupilHomeSessions } from '$lib/server/pupil-lesson';
+import { allowAnyone, requirePupil, endPupilSessionOnDevice } from '$lib/server/auth';
+import { helpContacts } from '$lib/server/lessons';
+import { certificateStatus, pupilHomeSessions } from '$lib/server/screens';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

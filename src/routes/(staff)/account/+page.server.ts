@@ -1,9 +1,7 @@
 import { z } from 'zod';
-import { requireStaff } from '$lib/server/auth/guards';
-import { setSessionCookie } from '$lib/server/auth/cookies';
-import { createStaffSession } from '$lib/server/auth/session';
-import { failWith, parseForm } from '$lib/server/forms';
-import { changePassword, getStaffUser } from '$lib/server/staff';
+import { requireStaff, setSessionCookie, createStaffSession } from '$lib/server/auth';
+import { failWith, parseForm } from '$lib/server/platform';
+import { changePassword, getStaffUser } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

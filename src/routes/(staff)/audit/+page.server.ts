@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { auditScope, requireCoordinatorOrLead } from '$lib/server/access';
-import { listAuditEvents } from '$lib/server/audit';
+import { listAuditEvents } from '$lib/server/platform';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

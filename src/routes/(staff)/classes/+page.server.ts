@@ -1,6 +1,6 @@
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { academicYearOf, isAcademicYear } from '$lib/server/uk-dates';
+import { academicYearOf, isAcademicYear, parseForm } from '$lib/server/platform';
 import { canCreateClassIn, isSchoolLead, requireClassStaff } from '$lib/server/access';
 import {
 	createClass,
@@ -8,8 +8,7 @@ import {
 	listTeachersOfSchool,
 	MAX_CLASS_NAME_LENGTH,
 	YEAR_GROUPS
-} from '$lib/server/classes';
-import { parseForm } from '$lib/server/forms';
+} from '$lib/server/people';
 import { refusal, setFlash, takeFlash } from './routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

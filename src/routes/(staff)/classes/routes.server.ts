@@ -8,8 +8,8 @@ import {
 	requireClassStaff,
 	type ClassScope
 } from '$lib/server/access';
-import type { StaffPrincipal } from '$lib/server/auth/session';
-import { refusalOf } from '$lib/server/refusal';
+import type { StaffPrincipal } from '$lib/server/auth';
+import { refusalOf } from '$lib/server/platform';
 
 type Event = Pick<RequestEvent, 'locals' | 'url' | 'request' | 'params' | 'cookies'>;
 

@@ -1,7 +1,7 @@
 // Concerns: the school's requests for help, for its safeguarding leads only (access.ts
 // decides who; anyone else gets "not found", so nobody learns that requests exist).
 import { assertCanReadHelpRequests } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
+import { requireStaff } from '$lib/server/auth';
 import { listHelpRequests } from '$lib/server/safeguarding';
 import type { PageServerLoad } from './$types';
 

@@ -1,5 +1,5 @@
-import { requireStaff } from '$lib/server/auth/guards';
-import { libraryOverview } from '$lib/server/library';
+import { requireStaff } from '$lib/server/auth';
+import { libraryOverview } from '$lib/server/screens';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,15 +2,15 @@
 // itself is a POST, so link previews, web filters and prefetching never use the card
 // or leave a session behind, and the pupil sees whose card it is before starting.
 import { error, fail, redirect } from '@sveltejs/kit';
-import { allowAnyone } from '$lib/server/auth/guards';
 import {
+	allowAnyone,
 	findCardPupil,
 	recordCardFailure,
 	signInWithCardToken,
-	slowCardSignIn
-} from '$lib/server/auth/login-cards';
-import { startPupilSessionOnDevice } from '$lib/server/auth/pupil-device';
-import { clientAddress } from '$lib/server/forms';
+	slowCardSignIn,
+	startPupilSessionOnDevice
+} from '$lib/server/auth';
+import { clientAddress } from '$lib/server/platform';
 import type { Actions, PageServerLoad } from './$types';
 
 const NOT_WORKING =

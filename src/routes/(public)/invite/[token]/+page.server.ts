@@ -1,11 +1,15 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { clearSessionCookie, setSessionCookie } from '$lib/server/auth/cookies';
-import { homeFor } from '$lib/server/auth/redirects';
-import { createStaffSession, invalidateStaffSession } from '$lib/server/auth/session';
-import { failWith, parseForm } from '$lib/server/forms';
-import { acceptInvitation, findOpenInvitation, getStaffUser } from '$lib/server/staff';
+import {
+	allowAnyone,
+	clearSessionCookie,
+	setSessionCookie,
+	homeFor,
+	createStaffSession,
+	invalidateStaffSession
+} from '$lib/server/auth';
+import { failWith, parseForm } from '$lib/server/platform';
+import { acceptInvitation, findOpenInvitation, getStaffUser } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,6 @@
 // Step 2: "Tap your name". Also where the QR code on the board points.
 import { redirect } from '@sveltejs/kit';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { listClassNames } from '$lib/server/auth/class-codes';
+import { allowAnyone, listClassNames } from '$lib/server/auth';
 import { classInAddress } from '../join.server';
 import type { PageServerLoad } from './$types';
 

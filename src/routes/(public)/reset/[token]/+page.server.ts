@@ -1,8 +1,8 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { failWith, parseForm } from '$lib/server/forms';
-import { findOpenReset, resetPassword } from '$lib/server/staff';
+import { allowAnyone } from '$lib/server/auth';
+import { failWith, parseForm } from '$lib/server/platform';
+import { findOpenReset, resetPassword } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

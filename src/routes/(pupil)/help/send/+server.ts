@@ -1,7 +1,7 @@
 // The request for help as the page's outbox sends it (JSON, and again with the same
 // client id after a dropped connection: stored once).
 import { json } from '@sveltejs/kit';
-import { requirePupil } from '$lib/server/auth/guards';
+import { requirePupil } from '$lib/server/auth';
 import { askForHelp } from '$lib/server/safeguarding';
 import type { RequestHandler } from './$types';
 

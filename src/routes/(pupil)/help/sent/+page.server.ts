@@ -1,6 +1,6 @@
 // The kind confirmation after a request for help. It shows nothing of what was sent.
-import { requirePupil } from '$lib/server/auth/guards';
-import { helpContacts } from '$lib/server/help';
+import { requirePupil } from '$lib/server/auth';
+import { helpContacts } from '$lib/server/lessons';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

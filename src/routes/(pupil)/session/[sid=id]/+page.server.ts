@@ -2,14 +2,14 @@
 // Finish as form actions, so they work without JavaScript and resume on any device.
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { assertPupilClassSession, parseId } from '$lib/server/access';
-import { requirePupil } from '$lib/server/auth/guards';
+import { requirePupil } from '$lib/server/auth';
 import {
 	moveSchema,
 	movePupil,
 	openPupilSession,
 	sessionHref,
 	summaryHref
-} from '$lib/server/pupil-lesson';
+} from '$lib/server/screens';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,10 +2,9 @@
 // Every download is written to the audit log.
 import { error } from '@sveltejs/kit';
 import { canSeeBorough, requireCoordinator } from '$lib/server/access';
-import { recordAudit, staffActor } from '$lib/server/audit';
-import { csvFileName } from '$lib/server/csv';
+import { recordAudit, staffActor, csvFileName } from '$lib/server/platform';
 import { getLibrary } from '$lib/server/lessons';
-import { boroughCsv, csvResponse, parseReportFilter } from '$lib/server/report-exports';
+import { boroughCsv, csvResponse, parseReportFilter } from '$lib/server/reports';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

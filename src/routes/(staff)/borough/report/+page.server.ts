@@ -4,7 +4,7 @@
 import { error } from '@sveltejs/kit';
 import { canSeeBorough, requireCoordinator } from '$lib/server/access';
 import { getLibrary } from '$lib/server/lessons';
-import { loadBoroughReport, withReportControls } from '$lib/server/report-exports';
+import { loadBoroughReport, withReportControls } from '$lib/server/reports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

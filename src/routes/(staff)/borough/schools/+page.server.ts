@@ -1,10 +1,9 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { canSeeBorough, requireCoordinator } from '$lib/server/access';
-import { parseForm } from '$lib/server/forms';
-import { orRefusal, wasRefused } from '$lib/server/refusal';
+import { parseForm, orRefusal, wasRefused } from '$lib/server/platform';
 import { boroughHelpCounts, schoolsWithoutSafeguardingLead } from '$lib/server/safeguarding';
-import { createSchool, getBoroughSettings, listSchools } from '$lib/server/schools';
+import { createSchool, getBoroughSettings, listSchools } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,8 +1,8 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { canSeeBorough, requireCoordinator } from '$lib/server/access';
-import { parseForm } from '$lib/server/forms';
-import { getBoroughSettings, updateBoroughSettings } from '$lib/server/schools';
+import { parseForm } from '$lib/server/platform';
+import { getBoroughSettings, updateBoroughSettings } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent) {

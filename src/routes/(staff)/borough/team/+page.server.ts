@@ -1,6 +1,6 @@
 import { error } from '@sveltejs/kit';
 import { isCoordinator } from '$lib/server/access';
-import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
+import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/screens';
 import type { Actions, PageServerLoad } from './$types';
 
 // The council team: coordinators, who belong to no school. Only a coordinator may manage it.

@@ -9,14 +9,7 @@ import {
 	renameClass,
 	restoreClass,
 	setClassTeachers,
-	signClassOut
-} from '$lib/server/classes';
-import { isSchoolLead } from '$lib/server/access';
-import { getSignInPause, liftSignInPause } from '$lib/server/auth/sign-in-pauses';
-import { recordsDeletedInClass } from '$lib/server/retention';
-import { nextLessonFor } from '$lib/server/lesson-choices';
-import { clientAddress, parseForm } from '$lib/server/forms';
-import {
+	signClassOut,
 	MAX_IMPORT_BYTES,
 	MAX_NAMES_PER_IMPORT,
 	normaliseName,
@@ -24,15 +17,18 @@ import {
 	parsePupilCsv,
 	tooBig,
 	type ImportResult,
-	type PupilName
-} from '$lib/server/pupil-names';
-import {
+	type PupilName,
 	addPupils,
 	countArchivedPupils,
 	listPupils,
 	previewPupilImport,
 	unlockPupil
-} from '$lib/server/pupils';
+} from '$lib/server/people';
+import { isSchoolLead } from '$lib/server/access';
+import { getSignInPause, liftSignInPause } from '$lib/server/auth';
+import { recordsDeletedInClass } from '$lib/server/records';
+import { nextLessonFor } from '$lib/server/screens';
+import { clientAddress, parseForm } from '$lib/server/platform';
 import {
 	failFor,
 	guardClass,

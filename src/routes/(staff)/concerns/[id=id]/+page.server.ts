@@ -4,9 +4,9 @@
 import { randomBytes } from 'node:crypto';
 import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { assertCanReadHelpRequests, parseId } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { recordsKeptFor } from '$lib/server/retention';
-import { clientAddress, failWith, formValues } from '$lib/server/forms';
+import { requireStaff } from '$lib/server/auth';
+import { recordsKeptFor } from '$lib/server/records';
+import { clientAddress, failWith, formValues } from '$lib/server/platform';
 import {
 	acknowledgeHelpRequest,
 	addHelpNote,

@@ -1,6 +1,6 @@
-import { requireStaff } from '$lib/server/auth/guards';
-import { requireLesson, staffLessonView } from '$lib/server/library';
-import { revisionHistory } from '$lib/server/lesson-revisions';
+import { requireStaff } from '$lib/server/auth';
+import { requireLesson, staffLessonView } from '$lib/server/screens';
+import { revisionHistory } from '$lib/server/teaching';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

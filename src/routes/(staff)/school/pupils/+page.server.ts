@@ -4,9 +4,12 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { requireSchoolLead } from '$lib/server/access';
-import { failWith } from '$lib/server/forms';
-import { findPupilsOfSchool, MAX_SEARCH_RESULTS } from '$lib/server/pupil-records';
-import { recordsDeletedInSchool } from '$lib/server/retention';
+import { failWith } from '$lib/server/platform';
+import {
+	findPupilsOfSchool,
+	MAX_SEARCH_RESULTS,
+	recordsDeletedInSchool
+} from '$lib/server/records';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent): number {

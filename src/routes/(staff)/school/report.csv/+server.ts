@@ -1,10 +1,9 @@
 // The school report as a spreadsheet, with the page's filter. Written to the audit log.
 import { error } from '@sveltejs/kit';
 import { canSeeSchoolAggregates, requireSchoolLead } from '$lib/server/access';
-import { recordAudit, staffActor } from '$lib/server/audit';
-import { csvFileName } from '$lib/server/csv';
+import { recordAudit, staffActor, csvFileName } from '$lib/server/platform';
 import { getLibrary } from '$lib/server/lessons';
-import { csvResponse, parseReportFilter, schoolCsv } from '$lib/server/report-exports';
+import { csvResponse, parseReportFilter, schoolCsv } from '$lib/server/reports';
 import type { RequestHandler } from './$types';
 
 export const GET: RequestHandler = async (event) => {

@@ -3,7 +3,7 @@
 import { error } from '@sveltejs/kit';
 import { canSeeSchoolAggregates, requireSchoolLead } from '$lib/server/access';
 import { getLibrary } from '$lib/server/lessons';
-import { loadSchoolReport, withReportControls } from '$lib/server/report-exports';
+import { loadSchoolReport, withReportControls } from '$lib/server/reports';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
 import { isSchoolLead } from '$lib/server/access';
-import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
-import { getSchool } from '$lib/server/schools';
+import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/screens';
+import { getSchool } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 // A lead manages the staff of their own school; the guard inside checks the role.

@@ -3,9 +3,8 @@
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { canCloseAcademicYear, requireSchoolLead } from '$lib/server/access';
-import { refusalFailure } from '$lib/server/refusal';
-import { parseForm } from '$lib/server/forms';
-import { closeAcademicYear, yearsToClose } from '$lib/server/school-year';
+import { refusalFailure, parseForm } from '$lib/server/platform';
+import { closeAcademicYear, yearsToClose } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 function guard(event: RequestEvent) {

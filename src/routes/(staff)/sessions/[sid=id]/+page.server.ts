@@ -2,11 +2,10 @@
 // monitor of a self-paced one. Each button is a form action that redirects back here.
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { endClassSession, revealQuestion, setLiveStep } from '$lib/server/class-sessions';
-import { getSignInPause, liftSignInPause } from '$lib/server/auth/sign-in-pauses';
-import { clientAddress, parseForm } from '$lib/server/forms';
-import { orRefusal, wasRefused } from '$lib/server/refusal';
-import { controlView, LIVE_DEPENDENCY, revealOnCurrentStep } from '$lib/server/control-screen';
+import { endClassSession, revealQuestion, setLiveStep } from '$lib/server/teaching';
+import { getSignInPause, liftSignInPause } from '$lib/server/auth';
+import { clientAddress, parseForm, orRefusal, wasRefused } from '$lib/server/platform';
+import { controlView, LIVE_DEPENDENCY, revealOnCurrentStep } from '$lib/server/screens';
 import { guardSession } from '../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

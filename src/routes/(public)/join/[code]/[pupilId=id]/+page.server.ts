@@ -3,11 +3,13 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { PICTURES, PICTURE_PASSWORD_LENGTH, encodePicturePassword } from '$lib/pictures';
-import { allowAnyone } from '$lib/server/auth/guards';
-import { checkPicturePassword } from '$lib/server/auth/picture-passwords';
-import { getJoinPupil } from '$lib/server/auth/class-codes';
-import { startPupilSessionOnDevice } from '$lib/server/auth/pupil-device';
-import { clientAddress, formValues } from '$lib/server/forms';
+import {
+	allowAnyone,
+	checkPicturePassword,
+	getJoinPupil,
+	startPupilSessionOnDevice
+} from '$lib/server/auth';
+import { clientAddress, formValues } from '$lib/server/platform';
 import { parseId } from '$lib/server/access';
 import { classInAddress, signInPausedMessage } from '../../join.server';
 import type { Actions, PageServerLoad } from './$types';

@@ -2,8 +2,8 @@
 // client id, after a dropped connection). Graded and stored by answers.ts.
 import { json } from '@sveltejs/kit';
 import { assertPupilClassSession, parseId } from '$lib/server/access';
-import { requirePupil } from '$lib/server/auth/guards';
-import { answerFromRequest } from '$lib/server/pupil-lesson';
+import { requirePupil } from '$lib/server/auth';
+import { answerFromRequest } from '$lib/server/screens';
 import type { RequestHandler } from './$types';
 
 export const POST: RequestHandler = async (event) => {

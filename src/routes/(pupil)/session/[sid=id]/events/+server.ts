@@ -3,9 +3,8 @@
 // current step at once; no names and no answers ever go down this stream. The stream
 // ends with the pupil's sign-in, and a pupil has only a few open at once (live.ts).
 import { assertPupilClassSession, parseId } from '$lib/server/access';
-import { requirePupil } from '$lib/server/auth/guards';
-import { signedInStream } from '$lib/server/auth/live-sign-ins';
-import { liveState } from '$lib/server/class-sessions';
+import { requirePupil, signedInStream } from '$lib/server/auth';
+import { liveState } from '$lib/server/teaching';
 import { getLesson } from '$lib/server/lessons';
 import type { RequestHandler } from './$types';
 

@@ -2,8 +2,8 @@
 // learnt and where to get help. There once the session ended or they pressed Finish.
 import { error, redirect } from '@sveltejs/kit';
 import { assertPupilClassSession, parseId } from '$lib/server/access';
-import { requirePupil } from '$lib/server/auth/guards';
-import { pupilSummary, sessionHref } from '$lib/server/pupil-lesson';
+import { requirePupil } from '$lib/server/auth';
+import { pupilSummary, sessionHref } from '$lib/server/screens';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

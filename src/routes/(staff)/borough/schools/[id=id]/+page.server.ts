@@ -1,7 +1,7 @@
 import { error } from '@sveltejs/kit';
-import { isCoordinator, parseId, requireCoordinator } from '$lib/server/access';
-import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/staff-admin';
-import { activeLeadsOf, getSchool } from '$lib/server/schools';
+import { isCoordinator, parseId, requireCoordinator, activeLeadsOf } from '$lib/server/access';
+import { loadStaffAdmin, staffAdminActions, type ScopeOf } from '$lib/server/screens';
+import { getSchool } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
 // The coordinator manages any school's staff; a lead is sent to their own page.

@@ -2,9 +2,8 @@
 // which is why it is a POST action and not something a GET (or a prefetch) can do.
 // The tokens exist only in this one response: nothing stores or shows them again.
 import QRCode from 'qrcode';
-import { getClass } from '$lib/server/classes';
-import { issueClassLoginCards, listPupils } from '$lib/server/pupils';
-import { recordsDeletedInClass } from '$lib/server/retention';
+import { getClass, issueClassLoginCards, listPupils } from '$lib/server/people';
+import { recordsDeletedInClass } from '$lib/server/records';
 import { guardClass, refusal } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,9 +1,8 @@
 // The class report as a spreadsheet: every table of the page. It carries pupils' names,
 // so the download is recorded in the audit log.
-import { recordAudit, staffActor } from '$lib/server/audit';
-import { csvFileName } from '$lib/server/csv';
+import { recordAudit, staffActor, csvFileName } from '$lib/server/platform';
 import { getLibrary } from '$lib/server/lessons';
-import { classCsv, csvResponse, loadClassReportTables } from '$lib/server/report-exports';
+import { classCsv, csvResponse, loadClassReportTables } from '$lib/server/reports';
 import { guardClass } from '../../routes.server';
 import type { RequestHandler } from './$types';
 

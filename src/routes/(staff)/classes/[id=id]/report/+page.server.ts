@@ -3,14 +3,11 @@
 // the tables are the ones the CSV writes.
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { parseForm } from '$lib/server/forms';
-import { orRefusal, wasRefused } from '$lib/server/refusal';
+import { parseForm, orRefusal, wasRefused } from '$lib/server/platform';
 import { getLibrary } from '$lib/server/lessons';
-import { loadClassReportTables } from '$lib/server/report-exports';
-import { anyHidden } from '$lib/server/report-tables';
-import { LEGEND } from '$lib/server/disclosure';
-import { startCatchUp } from '$lib/server/lesson-choices';
-import { recordsDeletedInClass } from '$lib/server/retention';
+import { loadClassReportTables, anyHidden, LEGEND } from '$lib/server/reports';
+import { startCatchUp } from '$lib/server/screens';
+import { recordsDeletedInClass } from '$lib/server/records';
 import { guardClass } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

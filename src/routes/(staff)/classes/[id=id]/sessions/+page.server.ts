@@ -1,6 +1,6 @@
 // A class's lessons so far: live and self-paced sessions, newest first.
-import { getClass } from '$lib/server/classes';
-import { classSessionRows } from '$lib/server/lesson-choices';
+import { getClass } from '$lib/server/people';
+import { classSessionRows } from '$lib/server/screens';
 import { guardClass } from '../../routes.server';
 import type { PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 // Everything Think Safe holds about one pupil, for their family (subject access): a page
 // to print, beside the same as a file (data.json). Every look is written to the audit log.
-import { auditSubjectAccess, subjectAccess } from '$lib/server/pupil-records';
+import { auditSubjectAccess, subjectAccess } from '$lib/server/records';
 import { guardRecords } from './records.server';
 import type { PageServerLoad } from './$types';
 

@@ -2,9 +2,9 @@
 // No role list: anyone but a lead of the pupil's school gets "not found", the council too.
 import { error, type RequestEvent } from '@sveltejs/kit';
 import { assertCanHandlePupilRecords, helpRequestSchool, parseId } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import type { StaffPrincipal } from '$lib/server/auth/session';
-import { alreadyDeletedMessage, recordsDeletedOn } from '$lib/server/retention';
+import { requireStaff } from '$lib/server/auth';
+import type { StaffPrincipal } from '$lib/server/auth';
+import { alreadyDeletedMessage, recordsDeletedOn } from '$lib/server/records';
 
 export interface RecordsAccess {
 	staff: StaffPrincipal;

@@ -2,8 +2,8 @@
 // leads, or all its staff while it has none: access.ts); "not found" for anyone else.
 import { error, redirect } from '@sveltejs/kit';
 import { councilNoticeSchool, isSchoolLead } from '$lib/server/access';
-import { requireStaff } from '$lib/server/auth/guards';
-import { councilNotice, markCouncilNoticeSeen } from '$lib/server/council-notices';
+import { requireStaff } from '$lib/server/auth';
+import { councilNotice, markCouncilNoticeSeen } from '$lib/server/screens';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {

@@ -2,13 +2,11 @@
 // (or corrects a mark), also for sessions long past.
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import type { AttendanceStatus } from '$lib/server/db/schema';
-import { parseForm } from '$lib/server/forms';
-import { orRefusal, wasRefused } from '$lib/server/refusal';
+import type { AttendanceStatus } from '$lib/server/platform';
+import { parseForm, orRefusal, wasRefused } from '$lib/server/platform';
 import { getLesson } from '$lib/server/lessons';
-import { markRestAbsent } from '$lib/server/progress';
-import { attendanceView, saveAttendance } from '$lib/server/register-screen';
-import { classSessionHeader } from '$lib/server/class-session-labels';
+import { markRestAbsent } from '$lib/server/teaching';
+import { attendanceView, saveAttendance, classSessionHeader } from '$lib/server/screens';
 import { guardSession } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,7 +1,6 @@
 // The board (projector): the step in large type, the class code and QR code in the
 // lobby, and a question's class results once revealed. Counts only, never a name.
-import { boardView } from '$lib/server/board-screen';
-import { LIVE_DEPENDENCY } from '$lib/server/control-screen';
+import { boardView, LIVE_DEPENDENCY } from '$lib/server/screens';
 import { guardSession } from '../../routes.server';
 import type { PageServerLoad } from './$types';
 

@@ -2,11 +2,9 @@
 // no device) counts as having completed it once their teacher ticks them here.
 import { error, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { failWith } from '$lib/server/forms';
-import { orRefusal, wasRefused } from '$lib/server/refusal';
+import { failWith, orRefusal, wasRefused } from '$lib/server/platform';
 import { getLesson } from '$lib/server/lessons';
-import { completionView, savePaperCompletion } from '$lib/server/register-screen';
-import { classSessionHeader } from '$lib/server/class-session-labels';
+import { completionView, savePaperCompletion, classSessionHeader } from '$lib/server/screens';
 import { guardSession } from '../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

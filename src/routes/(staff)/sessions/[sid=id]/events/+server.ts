@@ -2,8 +2,8 @@
 // answer or move on. Pings carry no names: the teacher's page reloads its own data,
 // and the board (which uses this stream too) never receives names at all. The stream
 // ends with the sign-in that opened it (live-sign-ins.ts).
-import { signedInStream } from '$lib/server/auth/live-sign-ins';
-import { liveState } from '$lib/server/class-sessions';
+import { signedInStream } from '$lib/server/auth';
+import { liveState } from '$lib/server/teaching';
 import { getLesson } from '$lib/server/lessons';
 import { guardSession } from '../../routes.server';
 import type { RequestHandler } from './$types';

@@ -1,10 +1,11 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { canMovePupilInto } from '$lib/server/access';
-import { getClass, listClassesOfSchool } from '$lib/server/classes';
-import { parseForm } from '$lib/server/forms';
-import { displayName, normaliseName } from '$lib/server/pupil-names';
 import {
+	getClass,
+	listClassesOfSchool,
+	displayName,
+	normaliseName,
 	archivePupil,
 	getPupil,
 	movePupilToClass,
@@ -12,7 +13,8 @@ import {
 	renamePupil,
 	restorePupil,
 	unlockPupil
-} from '$lib/server/pupils';
+} from '$lib/server/people';
+import { parseForm } from '$lib/server/platform';
 import { pictureName } from '$lib/pictures';
 import { failFor, guardPupil, refusal, setFlash, takeFlash } from '../../../routes.server';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';

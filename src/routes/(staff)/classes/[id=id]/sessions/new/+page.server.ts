@@ -4,10 +4,15 @@
 // catch-up for the pupils who have not completed it instead).
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
-import { getClass } from '$lib/server/classes';
-import { formValues, parseForm } from '$lib/server/forms';
-import { orRefusal, wasRefused } from '$lib/server/refusal';
-import { addDays, londonDay } from '$lib/server/uk-dates';
+import { getClass } from '$lib/server/people';
+import {
+	formValues,
+	parseForm,
+	orRefusal,
+	wasRefused,
+	addDays,
+	londonDay
+} from '$lib/server/platform';
 import {
 	lessonChoices,
 	lessonHistory,
@@ -16,7 +21,7 @@ import {
 	startCatchUp,
 	startClassSession,
 	startClassSessionSchema
-} from '$lib/server/lesson-choices';
+} from '$lib/server/screens';
 import { guardClass } from '../../../routes.server';
 import type { Actions, PageServerLoad } from './$types';
 

@@ -1,6 +1,6 @@
 // The pupil's records as a JSON file for their family: the same object the printable page
 // shows. Written to the audit log.
-import { auditSubjectAccess, subjectAccess } from '$lib/server/pupil-records';
+import { auditSubjectAccess, subjectAccess } from '$lib/server/records';
 import { guardRecords } from '../records.server';
 import type { RequestHandler } from './$types';
 

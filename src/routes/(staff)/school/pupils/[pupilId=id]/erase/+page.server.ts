@@ -1,8 +1,8 @@
 // Erasing a pupil's records now, at their family's request: what will go and what stays,
 // a confirmation, then the erasure. An open request for help stops it (pupil-erasure.ts).
 import { fail, redirect } from '@sveltejs/kit';
-import { failWith } from '$lib/server/forms';
-import { erasePupil, erasurePreview } from '$lib/server/pupil-erasure';
+import { failWith } from '$lib/server/platform';
+import { erasePupil, erasurePreview } from '$lib/server/records';
 import { guardRecords } from '../records.server';
 import type { Actions, PageServerLoad } from './$types';
 

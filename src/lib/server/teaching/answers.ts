@@ -1,0 +1,348 @@
+// Pupils' answers: validated and graded on the server, stored once, acknowledged only
+// after the commit is durable. Concurrent answers share one transaction (group commit)
+// because each synchronous=FULL commit costs an fsync.
+import { sql, type Transaction } from 'kysely';
+import { getDb, isRefusal, publish } from '../platform';
+import type { Answer, DB, Phase } from '../platform';
+import { getClassSession, isInAudience, type ClassSessionInfo } from './class-sessions';
+import { getLesson, gradeAnswer, validateSelection, type Lesson, type Question } from '../lessons';
+import { CLIENT_ID, type AnswerFeedback } from '../../lesson-view';
+import { getProgress } from './progress';
+
+export interface AnswerInput {
+	pupil: { id: number; classId: number };
+	sessionId: number;
+	/** Made in the browser; the same id sent again is the same answer. */
+	clientId: string;
+	questionId: string;
+	phase: Phase;
+	selected: unknown;
+	/**
+	 * The session, when the caller has just loaded it through access.ts's
+	 * assertPupilClassSession for this pupil (class and audience checked); otherwise it is read
+	 * and checked here.
+	 */
+	session?: ClassSessionInfo;
+}
+
+export type AnswerResult =
+	| {
+			ok: true;
+			/** False when this submit was a retry or a second try: the first answer stands. */
+			created: boolean;
+			feedback: AnswerFeedback;
+	  }
+	| { ok: false; status: 400 | 403 | 404 | 409; message: string };
+
+function refuse(status: 400 | 403 | 404 | 409, message: string): AnswerResult {
+	return { ok: false, status, message };
+}
+
+/** What the pupil is told: the key only for a main-phase answer, never in the check. */
+export function feedbackFor(
+	question: Question,
+	selected: number[],
+	phase: Phase,
+	/** When the caller has graded this very selection already (the answer path). */
+	graded = phase === 'pre' ? undefined : gradeAnswer(question, selected)
+): AnswerFeedback {
+	if (phase === 'pre' || !graded)
+		return { selected, correct: null, correctIndexes: [], feedbackHtml: [] };
+	return {
+		selected,
+		correct: graded.correct,
+		correctIndexes: question.scored ? graded.correctIndexes : [],
+		feedbackHtml: graded.feedbackHtml,
+		...(graded.explainHtml ? { explainHtml: graded.explainHtml } : {})
+	};
+}
+
+/** Checks everything that does not need a write; returns the question on success. */
+async function admissible(
+	input: AnswerInput,
+	session: ClassSessionInfo | undefined,
+	lesson: Lesson | undefined,
+	/** True when access.ts has checked the audience already (see AnswerInput.session). */
+	audienceChecked: boolean
+): Promise<{ question: Question; selected: number[] } | AnswerResult> {
+	if (!CLIENT_ID.test(input.clientId))
+		return refuse(400, 'This answer has no valid id. Please reload the page.');
+	if (
+		!session ||
+		session.classId !== input.pupil.classId ||
+		!(audienceChecked || (await isInAudience(session, input.pupil.id)))
+	) {
+		return refuse(404, 'This lesson is not one of yours.');
+	}
+	if (session.status === 'ended')
+		return refuse(409, 'This lesson has finished, so answers are closed.');
+	if (!lesson) return refuse(404, 'This lesson is not available at the moment.');
+	const question = lesson.questions.find((q) => q.id === input.questionId);
+	if (!question)
+		return refuse(
+			404,
+			`There is no question "${String(input.questionId).slice(0, 60)}" in this lesson.`
+		);
+	if (input.phase !== 'pre' && input.phase !== 'main') return refuse(400, 'Unknown phase.');
+	if (input.phase === 'pre') {
+		if (!question.check || !question.scored)
+			return refuse(400, 'That question is not in the knowledge check.');
+		// "Before" means before the lesson: once a pupil has seen a step, or answered in it (and
+		// so been told the right answers), it is too late.
+		if (
+			(await getProgress(session.id, input.pupil.id)).furthestStep >= 0 ||
+			(await hasMainAnswer(input.pupil.id, lesson.id, session.run))
+		) {
+			return refuse(409, 'The knowledge check is only before the lesson starts.');
+		}
+	} else if (session.mode === 'live') {
+		// A live lesson's question opens when the class reaches its step: never from the lobby,
+		// where its answer key would spoil the knowledge check. A step the pupil has seen stays
+		// open, so an answer kept on the device while the teacher went back is not lost. (The
+		// pupil's progress is read only then: the usual answer, on the class's step, needs none.)
+		const step = lesson.steps.findIndex((s) => s.id === question.stepId);
+		if (
+			step > session.currentStep &&
+			step > (await getProgress(session.id, input.pupil.id)).furthestStep
+		)
+			return refuse(409, 'Your teacher has not reached this question yet.');
+	}
+	const problem = validateSelection(question, input.selected);
+	if (problem) return refuse(400, problem);
+	return { question, selected: [...(input.selected as number[])].sort((a, b) => a - b) };
+}
+
+/** Whether the pupil has answered any question of the lesson in this run's lesson itself. */
+async function hasMainAnswer(pupilId: number, lessonId: string, run: number): Promise<boolean> {
+	const row = await getDb()
+		.selectFrom('answers')
+		.select('id')
+		.where('pupil_id', '=', pupilId)
+		.where('lesson_id', '=', lessonId)
+		.where('run', '=', run)
+		.where('phase', '=', 'main')
+		.executeTakeFirst();
+	return row !== undefined;
+}
+
+// ——— group commit ———
+
+interface Pending {
+	/** `counts` is worked out in the commit: whether an earlier run has this answer already. */
+	row: Omit<Answer, 'id' | 'counts'>;
+	resolve: (stored: { created: boolean; selected: number[] }) => void;
+	reject: (error: unknown) => void;
+}
+
+let queue: Pending[] = [];
+let flushing = false;
+
+async function flush(): Promise<void> {
+	if (flushing || queue.length === 0) return;
+	flushing = true;
+	const batch = queue;
+	queue = [];
+	try {
+		const results = await getDb()
+			.transaction()
+			.execute(async (trx) => {
+				const out: { created: boolean; selected: number[] }[] = [];
+				for (const { row } of batch) {
+					const inserted = await insertAnswer(trx, row);
+					if (inserted) {
+						out.push({ created: true, selected: JSON.parse(row.selected) });
+						continue;
+					}
+					// Already stored: a retry (same client id) or a second try in this run. The
+					// first stands.
+					const existing = await trx
+						.selectFrom('answers')
+						.select('selected')
+						.where('pupil_id', '=', row.pupil_id)
+						.where('lesson_id', '=', row.lesson_id)
+						.where('run', '=', row.run)
+						.where('question_id', '=', row.question_id)
+						.where('phase', '=', row.phase)
+						.executeTakeFirst();
+					const byClient = existing
+						? undefined
+						: await trx
+								.selectFrom('answers')
+								.select('selected')
+								.where('client_id', '=', row.client_id)
+								.executeTakeFirst();
+					out.push({
+						created: false,
+						selected: JSON.parse((existing ?? byClient)?.selected ?? row.selected)
+					});
+				}
+				return out;
+			});
+		batch.forEach((p, i) => p.resolve(results[i]));
+	} catch (error) {
+		batch.forEach((p) => p.reject(error));
+		// Refused for want of the database (a full disk, the write lock held elsewhere past the
+		// wait: a 503, logged once in db/faults.ts): the answers that came in meanwhile would
+		// wait as long again for the same refusal. They get it now; their devices keep them
+		// and send them again.
+		if (isRefusal(error)) {
+			const waiting = queue;
+			queue = [];
+			waiting.forEach((p) => p.reject(error));
+		}
+	} finally {
+		flushing = false;
+		if (queue.length) void flush();
+	}
+}
+
+/**
+ * One answer, unless this pupil's answer to the question is already stored in this run.
+ * Written as one SQL statement rather than with the query builder: it runs for every
+ * answer, and building the query cost more than running it (a profile of `npm run bench`).
+ */
+async function insertAnswer(trx: Transaction<DB>, row: Pending['row']): Promise<boolean> {
+	const inserted = await sql<{ id: number }>`
+		insert into answers
+			(client_id, session_id, pupil_id, lesson_id, question_id, phase, selected, correct,
+			 answered_at, run, counts)
+		values (${row.client_id}, ${row.session_id}, ${row.pupil_id}, ${row.lesson_id},
+			${row.question_id}, ${row.phase}, ${row.selected}, ${row.correct}, ${row.answered_at},
+			${row.run},
+			-- The figures keep the pupil's first answer to a question, in any run.
+			not exists (select 1 from answers where pupil_id = ${row.pupil_id}
+				and lesson_id = ${row.lesson_id} and question_id = ${row.question_id}
+				and phase = ${row.phase} and counts = 1))
+		on conflict do nothing
+		returning id`.execute(trx);
+	return inserted.rows.length > 0;
+}
+
+function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: number[] }> {
+	return new Promise((resolve, reject) => {
+		queue.push({ row, resolve, reject });
+		// Answers arriving while a commit runs wait for the next one, together.
+		if (!flushing) setImmediate(() => void flush());
+	});
+}
+
+export async function submitAnswer(input: AnswerInput, now = new Date()): Promise<AnswerResult> {
+	const given = input.session?.id === input.sessionId;
+	const session = given ? input.session : await getClassSession(input.sessionId, now);
+	const lesson = session && getLesson(session.lessonId);
+	const checked = await admissible(input, session, lesson, given);
+	if ('ok' in checked) return checked;
+	const { question, selected } = checked;
+	const graded = gradeAnswer(question, selected);
+	const stored = await enqueue({
+		client_id: input.clientId,
+		session_id: session!.id,
+		pupil_id: input.pupil.id,
+		lesson_id: lesson!.id,
+		question_id: question.id,
+		phase: input.phase,
+		selected: JSON.stringify(selected),
+		correct: graded.correct === null ? null : graded.correct ? 1 : 0,
+		answered_at: now.toISOString(),
+		run: session!.run
+	});
+	if (stored.created)
+		publish(session!.id, 'answered', { questionId: question.id, phase: input.phase }, 'staff');
+	return {
+		ok: true,
+		created: stored.created,
+		// A new answer is the selection graded above; a retry or second try is the one stored.
+		feedback: stored.created
+			? feedbackFor(question, selected, input.phase, graded)
+			: feedbackFor(question, stored.selected, input.phase)
+	};
+}
+
+/**
+ * A pupil's answers in a lesson in one run of it (see migration 012), with feedback for the
+ * main phase: for reloads and resumes.
+ */
+export async function answersOfPupil(
+	pupilId: number,
+	lesson: Lesson,
+	run: number
+): Promise<{ pre: Record<string, AnswerFeedback>; main: Record<string, AnswerFeedback> }> {
+	const rows = await getDb()
+		.selectFrom('answers')
+		.select(['question_id', 'phase', 'selected'])
+		.where('pupil_id', '=', pupilId)
+		.where('lesson_id', '=', lesson.id)
+		.where('run', '=', run)
+		.execute();
+	const result = {
+		pre: {} as Record<string, AnswerFeedback>,
+		main: {} as Record<string, AnswerFeedback>
+	};
+	for (const row of rows) {
+		const question = lesson.questions.find((q) => q.id === row.question_id);
+		if (!question) continue; // a question removed from the file since
+		result[row.phase][row.question_id] = feedbackFor(question, JSON.parse(row.selected), row.phase);
+	}
+	return result;
+}
+
+export interface QuestionTally {
+	questionId: string;
+	answered: number;
+	/** How many chose each option, in option order. */
+	counts: number[];
+	correct: number;
+}
+
+type SessionAnswerRow = Pick<Answer, 'question_id' | 'pupil_id' | 'selected' | 'correct'>;
+
+function readSessionAnswers(sessionId: number, phase: Phase): Promise<SessionAnswerRow[]> {
+	return getDb()
+		.selectFrom('answers')
+		.select(['question_id', 'pupil_id', 'selected', 'correct'])
+		.where('session_id', '=', sessionId)
+		.where('phase', '=', phase)
+		.execute();
+}
+
+function tally(lesson: Lesson, rows: SessionAnswerRow[]): QuestionTally[] {
+	return lesson.questions.map((q) => {
+		const mine = rows.filter((r) => r.question_id === q.id);
+		const counts = q.options.map(() => 0);
+		for (const r of mine)
+			for (const i of JSON.parse(r.selected) as number[]) if (i < counts.length) counts[i]++;
+		return {
+			questionId: q.id,
+			answered: mine.length,
+			counts,
+			correct: mine.filter((r) => r.correct === 1).length
+		};
+	});
+}
+
+/** Class counts per question in one session and phase: for the teacher and the board. */
+export async function tallyAnswers(
+	session: ClassSessionInfo,
+	lesson: Lesson,
+	phase: Phase = 'main'
+): Promise<QuestionTally[]> {
+	return tally(lesson, await readSessionAnswers(session.id, phase));
+}
+
+/**
+ * The class counts and, per question, the pupils who answered it (ids only; the teacher
+ * view names them), from one read: the teacher's screen reloads on every answer.
+ */
+export async function sessionResults(
+	session: ClassSessionInfo,
+	lesson: Lesson,
+	phase: Phase = 'main'
+): Promise<{ tally: QuestionTally[]; answeredBy: Map<string, Set<number>> }> {
+	const rows = await readSessionAnswers(session.id, phase);
+	const answeredBy = new Map<string, Set<number>>();
+	for (const r of rows) {
+		if (!answeredBy.has(r.question_id)) answeredBy.set(r.question_id, new Set());
+		answeredBy.get(r.question_id)!.add(r.pupil_id);
+	}
+	return { tally: tally(lesson, rows), answeredBy };
+}
