@@ -1,6 +1,6 @@
 // `npm run bench:reports -- --out FILE`: the reports at county scale. Builds a county
-// (15,000 pupils in 500 classes of 150 schools, all seven lessons delivered, about a
-// million answers) and the same at 4× in temporary SQLite files through the real
+// (15,000 pupils in 500 classes of 150 schools, every lesson of the programme delivered, about
+// 1.6 million answers) and the same at 4× in temporary SQLite files through the real
 // migrations, then measures the server time of the borough dashboard, a class report and
 // the borough CSV export (medians, after a warm-up).
 //
@@ -27,11 +27,9 @@ import {
 } from '../src/lib/server/platform/db';
 import { getLibrary } from '../src/lib/server/lessons';
 import { boroughCsv } from '../src/lib/server/reports/exports';
-import {
-	boroughDashboard,
-	classReport,
-	type ReportFilter
-} from '../src/lib/server/reports/reports';
+import { boroughDashboard } from '../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../src/lib/server/reports/class-report';
+import type { ReportFilter } from '../src/lib/server/reports/scope';
 import { buildBorough } from './bench/borough';
 import { deliverProgramme } from './bench/programme';
 import { measureServerMemory, type ServerMemory } from './bench/server-memory';
@@ -211,7 +209,7 @@ async function measureScale(scale: number, csv: CsvExport): Promise<ScaleResult>
 async function main() {
 	const out = arg('--out');
 	console.log(
-		`Reports benchmark: medians of ${COLD_RUNS} runs after a write, ${WARM_RUNS} repeats, ${FIRST_RUNS} first requests and ${RUNS} class reports; CSV by boroughCsv (report-exports.ts)`
+		`Reports benchmark: medians of ${COLD_RUNS} runs after a write, ${WARM_RUNS} repeats, ${FIRST_RUNS} first requests and ${RUNS} class reports; CSV by boroughCsv (reports/exports.ts)`
 	);
 	const scales: ScaleResult[] = [];
 	for (const scale of SCALES) scales.push(await measureScale(scale, boroughCsv));

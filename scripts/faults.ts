@@ -26,11 +26,9 @@ import {
 	openDatabase,
 	useHandle
 } from '../src/lib/server/platform/db';
-import {
-	getClassSession,
-	setLiveStep,
-	createClassSession
-} from '../src/lib/server/teaching/class-sessions';
+import { getClassSession } from '../src/lib/server/teaching/class-sessions';
+import { setLiveStep } from '../src/lib/server/teaching/live-state';
+import { createClassSession } from '../src/lib/server/teaching/class-session-start';
 import { seedDemo } from '../src/lib/server/demo';
 import { getLibrary } from '../src/lib/server/lessons';
 import { buildIfStale } from './build-if-stale';

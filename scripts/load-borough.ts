@@ -12,11 +12,9 @@ import {
 	useHandle,
 	closeDatabase
 } from '../src/lib/server/platform/db';
-import {
-	setLiveStep,
-	createClassSession,
-	getClassSession
-} from '../src/lib/server/teaching/class-sessions';
+import { getClassSession } from '../src/lib/server/teaching/class-sessions';
+import { setLiveStep } from '../src/lib/server/teaching/live-state';
+import { createClassSession } from '../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../src/lib/server/lessons';
 import { joinSession } from '../src/lib/server/teaching/progress';
 import { BUILD_MARKER } from './build-if-stale';

@@ -59,7 +59,19 @@ export async function measureServerMemory(
 	const school = `ts-staff=${(await createStaffSession(teacher.user_id)).token}`;
 
 	buildIfStale();
-	const server = await startServer(file);
+	let server: ChildProcess;
+	try {
+		server = await startServer(file);
+	} catch {
+		// It did not start: with too small a heap for this county it runs out of memory while
+		// building the borough's totals (its own message says so above). Said, not thrown.
+		return {
+			flags: process.env.SERVER_NODE_FLAGS ?? '--max-old-space-size=192',
+			ok: false,
+			statuses: { start: 0 },
+			peak_rss_mb: 0
+		};
+	}
 	try {
 		const statuses: Record<string, number> = {};
 		// Twice each: the second dashboard is the remembered one, the CSV built beside it.

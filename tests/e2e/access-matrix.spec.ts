@@ -286,7 +286,6 @@ test.beforeAll(async () => {
 			talkTo: 'anyone'
 		}
 	);
-	if (!asked.ok) throw new Error(asked.message);
 	helpRequestId = String(asked.id);
 	Object.assign(params, {
 		token: 'not-a-real-token-aaaaaaaaaaaaaaaa',

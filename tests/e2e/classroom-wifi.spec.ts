@@ -6,7 +6,7 @@
 import { expect, test, type BrowserContext, type Page } from '@playwright/test';
 import { createPupilSession } from '../../src/lib/server/auth/session';
 import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
-import { addPupils } from '../../src/lib/server/people/pupils';
+import { addPupils } from '../../src/lib/server/people/pupil-import';
 import { expectAccessible, waitForHydration } from './helpers';
 import { withServerDb } from './pupil-devices';
 import { signInAs } from './staff-auth';

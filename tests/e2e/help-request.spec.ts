@@ -2,7 +2,7 @@
 // school's safeguarding lead sees it, acknowledges it, adds a note and prints it; nobody
 // else can open it; and nothing of it stays on the pupil's device.
 import { expect, test, type Browser, type BrowserContext, type Page } from '@playwright/test';
-import { createClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { expectAccessible, waitForHydration } from './helpers';
 import { issueCard, withServerDb } from './pupil-devices';

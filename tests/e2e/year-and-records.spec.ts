@@ -16,13 +16,14 @@ import {
 	openDatabase,
 	useHandle
 } from '../../src/lib/server/platform/db';
-import { getClassSession, createClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { answerFromRequest, openPupilSession } from '../../src/lib/server/screens/pupil-lesson';
 import { makeClassCode, makePicturePassword } from '../../src/lib/server/platform/random';
 import { addHelpNote, submitHelpRequest } from '../../src/lib/server/safeguarding';
 import { runRetention } from '../../src/lib/server/records';
-import { classReport } from '../../src/lib/server/reports/reports';
+import { classReport } from '../../src/lib/server/reports/class-report';
 import { freePort } from './free-port';
 import { expectAccessible, waitForHydration } from './helpers';
 import { startServer, stopServer, type Running } from './server-process';
@@ -135,7 +136,7 @@ test.beforeAll(async () => {
 	const pupil = { id: pupilId, classId: willow.id };
 	await openPupilSession(pupil, (await getClassSession(sessionId))!);
 	const question = lesson.questions.find((q) => q.check && q.scored)!;
-	await answerFromRequest(pupil, sessionId, {
+	await answerFromRequest(pupil, (await getClassSession(sessionId))!, {
 		clientId: 'ae000000000000000000000000000001',
 		questionId: question.id,
 		phase: 'pre',
@@ -152,7 +153,6 @@ test.beforeAll(async () => {
 			talkTo: 'teacher'
 		}
 	);
-	if (!asked.ok) throw new Error(asked.message);
 	zebedee = { id: pupilId, requestId: asked.id, schoolId: willow.school_id, dslId: dsl.id };
 });
 

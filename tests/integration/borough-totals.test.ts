@@ -20,13 +20,13 @@ import {
 	type Handle
 } from '../../src/lib/server/platform/db';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
+import { loadFacts } from '../../src/lib/server/reports/facts';
 import {
 	figures,
 	lessonFigures,
-	loadFacts,
 	tallyOf,
 	weeksOf
-} from '../../src/lib/server/reports/facts';
+} from '../../src/lib/server/reports/group-figures';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

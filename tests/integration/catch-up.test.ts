@@ -3,14 +3,14 @@
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
-	endClassSession,
 	getClassSession,
 	type ClassSessionInfo
 } from '../../src/lib/server/teaching/class-sessions';
+import { endClassSession } from '../../src/lib/server/teaching/live-state';
 import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { joinSession, recordStep } from '../../src/lib/server/teaching/progress';
-import { classReport } from '../../src/lib/server/reports/reports';
+import { classReport } from '../../src/lib/server/reports/class-report';
 import { startCatchUp, startClassSession } from '../../src/lib/server/screens/lesson-choices';
 import { useTestDatabase } from './context';
 
@@ -25,7 +25,7 @@ async function finish(session: ClassSessionInfo, pupilId: number, classId: numbe
 	for (const q of lesson.questions.filter((x) => x.scored)) {
 		const result = await submitAnswer({
 			pupil: { id: pupilId, classId },
-			sessionId: session.id,
+			session: (await getClassSession(session.id))!,
 			clientId: `done-${pupilId}-${q.id}`,
 			questionId: q.id,
 			phase: 'main',
@@ -151,7 +151,7 @@ describe('a teacher-led lesson (delivery: teacher-led)', () => {
 		for (const q of led.questions.filter((x) => x.scored))
 			await submitAnswer({
 				pupil: { id: pupils[0], classId },
-				sessionId: id,
+				session: (await getClassSession(id))!,
 				clientId: `led-${q.id}`,
 				questionId: q.id,
 				phase: 'main',

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { useTestDatabase } from './context';

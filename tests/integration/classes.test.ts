@@ -2,21 +2,22 @@ import { describe, expect, it } from 'vitest';
 import {
 	archiveClass,
 	createClass,
-	getClass,
-	listClassesForStaff,
-	listTeachersOfSchool,
 	regenerateClassCode,
 	renameClass,
 	setClassTeachers,
 	signClassOut
 } from '../../src/lib/server/people/classes';
-import { Refused } from '../../src/lib/server/platform/refusal';
 import {
-	addPupils,
+	getClass,
+	listClassesForStaff,
+	listTeachersOfSchool
+} from '../../src/lib/server/people/class-lists';
+import { Refused } from '../../src/lib/server/platform/refusal';
+import { addPupils, previewPupilImport } from '../../src/lib/server/people/pupil-import';
+import {
 	archivePupil,
 	listPupils,
 	movePupilToClass,
-	previewPupilImport,
 	regeneratePicturePassword,
 	renamePupil,
 	restorePupil,

@@ -6,20 +6,18 @@ import { lessonCompletion } from '../../src/lib/server/reports/pupil-completion'
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
-	endClassSession,
 	getClassSession,
-	setLiveStep,
 	type ClassSessionInfo
 } from '../../src/lib/server/teaching/class-sessions';
+import { endClassSession, setLiveStep } from '../../src/lib/server/teaching/live-state';
 import { getLibrary, type Question } from '../../src/lib/server/lessons';
 import { markPaperCompletion } from '../../src/lib/server/teaching/progress';
-import {
-	certificateStatus,
-	openPupilSession,
-	pupilHomeSessions,
-	pupilSummary
-} from '../../src/lib/server/screens/pupil-lesson';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { openPupilSession } from '../../src/lib/server/screens/pupil-lesson';
+import { certificateStatus, pupilHomeSessions } from '../../src/lib/server/screens/pupil-home';
+import { pupilSummary } from '../../src/lib/server/screens/pupil-summary';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import { addDays, londonDay } from '../../src/lib/server/platform/uk-dates';
 import { startCatchUp, startClassSession } from '../../src/lib/server/screens/lesson-choices';
 import { useTestDatabase } from './context';
@@ -41,7 +39,8 @@ async function answer(
 	return submitAnswer(
 		{
 			pupil,
-			sessionId: session.id,
+			// Read as the route reads it, at the moment of answering (a self-paced session closes by the clock).
+			session: (await getClassSession(session.id, now))!,
 			clientId: `done-${++n}-${pupil.id}`,
 			questionId: q.id,
 			phase: 'main',
@@ -135,8 +134,10 @@ describe('a pupil moved past the questions of a live lesson', () => {
 
 		// After the day it closes: an answer is refused.
 		const afterwards = new Date(Date.parse(catchUp.closesAt!) + 60_000);
-		const late = await answer(leo, catchUp, scored[1], afterwards);
-		expect(late).toMatchObject({ ok: false, status: 409 });
+		await expect(answer(leo, catchUp, scored[1], afterwards)).rejects.toMatchObject({
+			name: 'Refused',
+			status: 409
+		});
 
 		// Before then Leo opens it and answers the rest.
 		const view = (await openPupilSession(leo, catchUp))!;

@@ -16,11 +16,9 @@ import {
 	type Handle
 } from '../../src/lib/server/platform/db';
 import { openFailureMessage } from '../../src/lib/server/platform/db/faults';
-import {
-	getClassSession,
-	setLiveStep,
-	createClassSession
-} from '../../src/lib/server/teaching/class-sessions';
+import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { setLiveStep } from '../../src/lib/server/teaching/live-state';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { createLogger, useLogger } from '../../src/lib/server/platform/log';
 import { POST as postAnswer } from '../../src/routes/(pupil)/session/[sid=id]/answer/+server';
@@ -71,7 +69,7 @@ function firstOption(questionIndex: number) {
 	return { questionId: questions[questionIndex % questions.length].id, selected: [0] };
 }
 
-function answer(
+async function answer(
 	pupil: PupilPrincipal,
 	sessionId: number,
 	questionIndex: number,
@@ -79,7 +77,7 @@ function answer(
 ) {
 	return submitAnswer({
 		pupil,
-		sessionId,
+		session: (await getClassSession(sessionId))!,
 		clientId: clientId ?? newClientId(),
 		phase: 'main',
 		...firstOption(questionIndex)

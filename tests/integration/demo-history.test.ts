@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { migrateToLatest, openDatabase, type DB } from '../../src/lib/server/platform/db';
 import { seedDemo } from '../../src/lib/server/demo/borough';
 import { getLibrary, gradeAnswer } from '../../src/lib/server/lessons';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import {
 	helpReadersOf,
 	isOverdue,

@@ -25,13 +25,11 @@ import {
 } from '../../src/lib/server/reports/disclosure';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
 
-import {
-	boroughDashboard,
-	classReport,
-	schoolSummary,
-	type Figures,
-	type ReportFilter
-} from '../../src/lib/server/reports/reports';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import type { Figures } from '../../src/lib/server/reports/figures';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
+import type { ReportFilter } from '../../src/lib/server/reports/scope';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import { createFirstCoordinator } from '../../src/lib/server/people/first-coordinator';
 import { Refused } from '../../src/lib/server/platform/refusal';
-import { findOpenReset, resetPassword, signIn } from '../../src/lib/server/people/staff';
+import { findOpenReset, resetPassword } from '../../src/lib/server/people/staff-passwords';
+import { signIn } from '../../src/lib/server/people/staff-sign-in';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -32,7 +33,7 @@ describe('the first coordinator', () => {
 			password: 'a long and sturdy passphrase 42',
 			ip: '127.0.0.1'
 		});
-		expect(signedIn.ok).toBe(true);
+		expect(signedIn).toBe(userId);
 		const audit = await ctx.handle.db
 			.selectFrom('audit_events')
 			.select(['action', 'actor_type'])

@@ -62,7 +62,6 @@ async function ask(s: School, at: string, ackAfter: number | null = 30) {
 		},
 		made
 	);
-	if (!result.ok) throw new Error(result.message);
 	if (ackAfter !== null)
 		await acknowledgeHelpRequest(
 			s.dsl,

@@ -16,6 +16,10 @@ import {
 	unacknowledgedHelp,
 	viewHelpRequest
 } from '../../src/lib/server/safeguarding';
+import { isActionFailure, isHttpError, isRedirect } from '@sveltejs/kit';
+import { POST as sendHelp } from '../../src/routes/(pupil)/help/send/+server';
+import { actions as helpPage } from '../../src/routes/(pupil)/help/+page.server';
+import { actions as concernPage } from '../../src/routes/(staff)/concerns/[id=id]/+page.server';
 import { staffPrincipal, useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -119,13 +123,19 @@ describe('a pupil asks for help', () => {
 
 	it('refuses what is missing or too long with a message a child understands, storing nothing', async () => {
 		const s = await school();
-		const missing = await submitHelpRequest(s.pupil, { clientId: clientId(), about: 'me' });
-		expect(missing).toMatchObject({ ok: false, status: 400 });
-		expect(!missing.ok && missing.message).toContain('choose an answer');
-		const long = await submitHelpRequest(s.pupil, request({ message: 'a'.repeat(601) }));
-		expect(!long.ok && long.message).toContain('a little long');
-		const odd = await submitHelpRequest(s.pupil, request({ topics: ['not-a-topic'] }));
-		expect(odd.ok).toBe(false);
+		await expect(
+			submitHelpRequest(s.pupil, { clientId: clientId(), about: 'me' })
+		).rejects.toMatchObject({
+			name: 'Refused',
+			status: 400,
+			message: expect.stringContaining('choose an answer')
+		});
+		await expect(
+			submitHelpRequest(s.pupil, request({ message: 'a'.repeat(601) }))
+		).rejects.toMatchObject({ status: 400, message: expect.stringContaining('a little long') });
+		await expect(
+			submitHelpRequest(s.pupil, request({ topics: ['not-a-topic'] }))
+		).rejects.toMatchObject({ name: 'Refused', status: 400 });
 		expect(await ctx.handle.db.selectFrom('help_requests').selectAll().execute()).toEqual([]);
 	});
 
@@ -225,7 +235,6 @@ describe('answering a request', () => {
 	it('keeps a dated chronology: notes stored once, closing needs an outcome', async () => {
 		const s = await school();
 		const sent = await submitHelpRequest(s.pupil, request());
-		if (!sent.ok) throw new Error('not stored');
 		const note = { clientId: clientId(), kind: 'spoke', body: 'Spoke to the pupil at break.' };
 		expect(await addHelpNote(s.dsl, s.schoolId, sent.id, note)).toEqual({
 			ok: true,
@@ -235,12 +244,14 @@ describe('answering a request', () => {
 			ok: true,
 			created: false
 		});
-		const closing = await addHelpNote(s.dsl, s.schoolId, sent.id, {
-			clientId: clientId(),
-			kind: 'closed'
+		await expect(
+			addHelpNote(s.dsl, s.schoolId, sent.id, { clientId: clientId(), kind: 'closed' })
+		).rejects.toMatchObject({
+			name: 'Refused',
+			status: 400,
+			field: 'body',
+			message: expect.stringContaining('outcome')
 		});
-		expect(closing).toMatchObject({ ok: false, status: 400 });
-		expect(!closing.ok && closing.message).toContain('outcome');
 
 		const detail = await viewHelpRequest(s.dsl, s.schoolId, sent.id);
 		expect(detail?.notes.map((n) => [n.kind, n.body])).toEqual([
@@ -399,5 +410,143 @@ describe('email alerts', () => {
 		});
 		expect(down).toEqual({ sent: 0, failed: 1 });
 		expect(await unacknowledgedHelp(s.schoolId)).toMatchObject({ waiting: 1 });
+	});
+});
+
+/** What a route returned or threw, whichever it was (redirects and errors are thrown). */
+async function outcome(run: () => unknown): Promise<unknown> {
+	try {
+		return await run();
+	} catch (thrown) {
+		return thrown;
+	}
+}
+
+function pupilEvent(pupil: PupilPrincipal, path: string, body: BodyInit, type: string) {
+	return {
+		locals: { pupil, staff: null },
+		url: new URL(`http://localhost${path}`),
+		request: new Request(`http://localhost${path}`, {
+			method: 'POST',
+			headers: { 'content-type': type, accept: 'application/json' },
+			body
+		})
+	};
+}
+
+function staffForm(staff: School['dsl'], id: number, fields: Record<string, string>) {
+	const path = `/concerns/${id}`;
+	return {
+		locals: { pupil: null, staff },
+		params: { id: String(id) },
+		url: new URL(`http://localhost${path}`),
+		request: new Request(`http://localhost${path}`, {
+			method: 'POST',
+			body: new URLSearchParams(fields)
+		})
+	} as unknown as Parameters<(typeof concernPage)['note']>[0];
+}
+
+describe('what the pupil’s page, the outbox and the lead’s page are told', () => {
+	const send = (pupil: PupilPrincipal, body: unknown) =>
+		sendHelp(
+			pupilEvent(
+				pupil,
+				'/help/send',
+				JSON.stringify(body),
+				'application/json'
+			) as unknown as Parameters<typeof sendHelp>[0]
+		);
+
+	it('answers the outbox in JSON: ok, a refusal with its message and status, a clash as 409', async () => {
+		const s = await school();
+		const other = await school();
+		const sent = request();
+		const stored = await send(s.pupil, sent);
+		expect(stored.status).toBe(200);
+		expect(await stored.json()).toEqual({ ok: true });
+		const again = await send(s.pupil, sent);
+		expect([again.status, await again.json()]).toEqual([200, { ok: true }]);
+
+		const missing = await send(s.pupil, { clientId: clientId(), about: 'me' });
+		expect(missing.status).toBe(400);
+		expect(await missing.json()).toEqual({
+			ok: false,
+			message: 'Something was missing. Please choose an answer for each question.'
+		});
+		// Another pupil's client id: refused, and the first pupil's request is untouched.
+		const clash = await send(other.pupil, sent);
+		expect(clash.status).toBe(409);
+		expect(await clash.json()).toEqual({ ok: false, message: 'Please try sending that again.' });
+		const rows = await ctx.handle.db.selectFrom('help_requests').select('pupil_id').execute();
+		expect(rows).toEqual([{ pupil_id: s.pupil.id }]);
+	});
+
+	it('gives the page without JavaScript its failure with what the pupil chose, or sends them on', async () => {
+		const s = await school();
+		const form = new URLSearchParams({
+			clientId: clientId(),
+			about: 'me',
+			topics: 'someone-online'
+		});
+		const event = pupilEvent(
+			s.pupil,
+			'/help',
+			form,
+			'application/x-www-form-urlencoded'
+		) as unknown as Parameters<(typeof helpPage)['default']>[0];
+		const failed = await outcome(() => helpPage.default(event));
+		expect(isActionFailure(failed) && failed.status).toBe(400);
+		expect(isActionFailure(failed) && failed.data).toEqual({
+			message: 'Something was missing. Please choose an answer for each question.',
+			values: {
+				clientId: form.get('clientId'),
+				about: 'me',
+				topics: ['someone-online'],
+				message: undefined,
+				urgency: undefined,
+				talkTo: undefined
+			}
+		});
+		form.set('urgency', 'today');
+		form.set('talkTo', 'anyone');
+		const done = await outcome(() =>
+			helpPage.default(
+				pupilEvent(s.pupil, '/help', form, 'application/x-www-form-urlencoded') as typeof event
+			)
+		);
+		expect(isRedirect(done) && done.location).toBe('/help/sent');
+	});
+
+	it('tells the lead "not found" for another school’s request, and keeps a note to fix on the form', async () => {
+		const s = await school();
+		const other = await school();
+		const theirs = await submitHelpRequest(other.pupil, request());
+		const ours = await submitHelpRequest(s.pupil, request());
+
+		const acknowledged = await outcome(() =>
+			concernPage.acknowledge(staffForm(s.dsl, theirs.id, {}))
+		);
+		expect(isHttpError(acknowledged, 404) && acknowledged.body.message).toBe(
+			'There is no such request.'
+		);
+		const noted = await outcome(() =>
+			concernPage.note(staffForm(s.dsl, theirs.id, { clientId: clientId(), kind: 'spoke' }))
+		);
+		expect(isHttpError(noted, 404) && noted.body.message).toBe('There is no such request.');
+
+		const values = { clientId: clientId(), kind: 'closed', body: '' };
+		const unfinished = await outcome(() => concernPage.note(staffForm(s.dsl, ours.id, values)));
+		const message = 'Please write the outcome before closing the request.';
+		expect(isActionFailure(unfinished) && unfinished.status).toBe(400);
+		expect(isActionFailure(unfinished) && unfinished.data).toEqual({
+			message,
+			fields: { body: message },
+			values
+		});
+		const done = await outcome(() => concernPage.acknowledge(staffForm(s.dsl, ours.id, {})));
+		expect(isRedirect(done) && done.location).toBe(`/concerns/${ours.id}`);
+		const notes = await ctx.handle.db.selectFrom('help_request_notes').select('kind').execute();
+		expect(notes).toEqual([{ kind: 'acknowledged' }]);
 	});
 });

@@ -6,11 +6,10 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import {
-	endClassSession,
 	getClassSession,
-	setLiveStep,
 	type ClassSessionInfo
 } from '../../src/lib/server/teaching/class-sessions';
+import { endClassSession, setLiveStep } from '../../src/lib/server/teaching/live-state';
 import {
 	lessonOfSession,
 	revisionHistory,
@@ -25,7 +24,8 @@ import {
 } from '../../src/lib/server/lessons';
 import { joinSession, recordStep } from '../../src/lib/server/teaching/progress';
 import { lessonsCompletion } from '../../src/lib/server/reports/pupil-completion';
-import { classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import { startClassSession } from '../../src/lib/server/screens/lesson-choices';
 import { useTestDatabase } from './context';
 
@@ -132,7 +132,7 @@ async function answer(
 		const q = lesson.questions.find((x) => x.id === questionId)!;
 		const result = await submitAnswer({
 			pupil,
-			sessionId: session.id,
+			session: (await getClassSession(session.id))!,
 			clientId: `${session.id}-${pupil.id}-${phase}-${questionId}`,
 			questionId,
 			phase,

@@ -1,3 +1,4 @@
+import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
 // /metrics on a real database: who may read it, and that its figures follow what happens.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
@@ -5,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { GET } from '../../src/routes/metrics/+server';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
-import { createClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { eventStream } from '../../src/lib/server/platform/live';
 import { forgetMetricsReaders } from '../../src/lib/server/platform/address-list';
@@ -107,7 +108,7 @@ describe('the figures', () => {
 		const q = lesson.questions.find((question) => question.check)!;
 		const result = await submitAnswer({
 			pupil: { id: pupilId, classId },
-			sessionId,
+			session: (await getClassSession(sessionId))!,
 			clientId: 'metrics-test-1',
 			questionId: q.id,
 			phase: 'pre',

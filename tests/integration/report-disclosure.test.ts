@@ -21,7 +21,8 @@ import {
 	loadBoroughReport,
 	parseReportFilter
 } from '../../src/lib/server/reports/exports';
-import { schoolSummary, type ReportFilter } from '../../src/lib/server/reports/reports';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
+import type { ReportFilter } from '../../src/lib/server/reports/scope';
 import type { ReportTable } from '../../src/lib/report-table';
 import { useTestDatabase } from './context';
 

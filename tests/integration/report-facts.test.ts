@@ -3,7 +3,9 @@
 // lesson longer than one pass, with sessions filtered, and after the lesson file changes.
 import { describe, expect, it } from 'vitest';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

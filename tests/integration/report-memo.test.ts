@@ -3,11 +3,9 @@
 // paths (group-committed answers, joining, attendance, paper) and through plain SQL.
 import { describe, expect, it } from 'vitest';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
-import {
-	getClassSession,
-	setLiveStep,
-	createClassSession
-} from '../../src/lib/server/teaching/class-sessions';
+import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { setLiveStep } from '../../src/lib/server/teaching/live-state';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary, type Lesson } from '../../src/lib/server/lessons';
 import {
 	joinSession,
@@ -15,7 +13,7 @@ import {
 	markPaperCompletion,
 	recordStep
 } from '../../src/lib/server/teaching/progress';
-import { boroughDashboard } from '../../src/lib/server/reports/reports';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
@@ -43,7 +41,7 @@ async function setUp() {
 }
 
 /** A pupil's answer to a question in the session, through the app's own write path. */
-function answer(
+async function answer(
 	session: { id: number; classId: number },
 	pupilId: number,
 	question: Lesson['questions'][number],
@@ -51,7 +49,7 @@ function answer(
 ) {
 	return submitAnswer({
 		pupil: { id: pupilId, classId: session.classId },
-		sessionId: session.id,
+		session: (await getClassSession(session.id))!,
 		clientId: clientId(),
 		questionId: question.id,
 		phase: 'main',

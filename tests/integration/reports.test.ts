@@ -1,11 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Lesson, Question } from '../../src/lib/server/lessons';
-import {
-	boroughDashboard,
-	classReport,
-	isoWeek,
-	schoolSummary
-} from '../../src/lib/server/reports/reports';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
+import { isoWeek } from '../../src/lib/server/reports/scope';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();

@@ -15,10 +15,13 @@ import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, validatePupilSession } from '../../src/lib/server/auth/session';
 import { restoreClass } from '../../src/lib/server/people/classes';
 import { seedDemo } from '../../src/lib/server/demo/borough';
-import { getClassSession, createClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
+import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { openPupilSession } from '../../src/lib/server/screens/pupil-lesson';
-import { boroughDashboard, classReport, schoolSummary } from '../../src/lib/server/reports/reports';
+import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import { classReport } from '../../src/lib/server/reports/class-report';
+import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import {
 	closeAcademicYear,
 	schoolYearReminder,

@@ -17,20 +17,32 @@ import {
 } from '../../src/lib/server/auth/session';
 import { hashToken } from '../../src/lib/server/auth/tokens';
 import { closeDatabase, openDatabase, useHandle } from '../../src/lib/server/platform/db';
+import { changeRole, setDisabled } from '../../src/lib/server/people/staff';
 import {
 	acceptInvitation,
-	changePassword,
-	changeRole,
 	createInvitation,
+	findOpenInvitation
+} from '../../src/lib/server/people/staff-invitations';
+import {
+	changePassword,
 	createPasswordReset,
-	findOpenInvitation,
-	resetPassword,
-	setDisabled,
-	signIn
-} from '../../src/lib/server/people/staff';
+	resetPassword
+} from '../../src/lib/server/people/staff-passwords';
+import { signIn } from '../../src/lib/server/people/staff-sign-in';
+import { Refused } from '../../src/lib/server/platform/refusal';
 import { useTestDatabase } from './context';
 
 const ctx = useTestDatabase();
+
+/** The refusal a task ends in (a test fails when it does not refuse). */
+async function refusal(task: Promise<unknown>): Promise<Refused> {
+	const caught = await task.then(
+		() => undefined,
+		(e: unknown) => e
+	);
+	expect(caught).toBeInstanceOf(Refused);
+	return caught as Refused;
+}
 const PASSWORD = 'correct horse battery';
 const HOUR = 60 * 60 * 1000;
 const DAY = 24 * HOUR;
@@ -136,8 +148,7 @@ describe('staff sessions', () => {
 	it('ends every session on a password change', async () => {
 		const user = await staffWithPassword();
 		const other = await createStaffSession(user.id);
-		const result = await changePassword(user, PASSWORD, 'a brand new passphrase');
-		expect(result.ok).toBe(true);
+		await expect(changePassword(user, PASSWORD, 'a brand new passphrase')).resolves.toBeUndefined();
 		expect(await validateStaffSession(other.token)).toBeNull();
 	});
 });
@@ -147,28 +158,28 @@ describe('staff sign-in', () => {
 		const user = await staffWithPassword();
 		expect(
 			await signIn({ email: user.email.toUpperCase(), password: PASSWORD, ip: '10.0.0.1' })
-		).toEqual({
-			ok: true,
-			userId: user.id
-		});
-		const wrong = await signIn({ email: user.email, password: 'nope nope nope', ip: '10.0.0.1' });
-		const unknown = await signIn({
-			email: 'nobody@example.test',
-			password: PASSWORD,
-			ip: '10.0.0.1'
-		});
-		expect(wrong.ok).toBe(false);
-		expect(unknown.ok).toBe(false);
-		expect(!wrong.ok && !unknown.ok && wrong.message === unknown.message).toBe(true);
+		).toBe(user.id);
+		const wrong = await refusal(
+			signIn({ email: user.email, password: 'nope nope nope', ip: '10.0.0.1' })
+		);
+		const unknown = await refusal(
+			signIn({ email: 'nobody@example.test', password: PASSWORD, ip: '10.0.0.1' })
+		);
+		expect(wrong.message).toMatch(/do not match/);
+		expect(unknown).toEqual(wrong);
 	});
 
 	it('locks an account after five failures, even for the right password, and records it', async () => {
 		const user = await staffWithPassword();
 		for (let i = 0; i < LIMITS.staffAccount.limit; i++) {
-			await signIn({ email: user.email, password: `wrong password ${i}`, ip: `10.0.0.${i}` });
+			await refusal(
+				signIn({ email: user.email, password: `wrong password ${i}`, ip: `10.0.0.${i}` })
+			);
 		}
-		const result = await signIn({ email: user.email, password: PASSWORD, ip: '10.0.0.99' });
-		expect(result).toMatchObject({ ok: false, locked: true });
+		const result = await refusal(
+			signIn({ email: user.email, password: PASSWORD, ip: '10.0.0.99' })
+		);
+		expect(result).toMatchObject({ status: 429, message: expect.stringMatching(/Too many/) });
 		const actions = (await ctx.handle.db.selectFrom('audit_events').select('action').execute()).map(
 			(e) => e.action
 		);
@@ -190,11 +201,13 @@ describe('staff sign-in', () => {
 		it('slows failures across many accounts but lets a colleague with the right password in', async () => {
 			const tries = THROTTLES.staffAddress.free + 30;
 			for (let i = 0; i < tries; i++) {
-				await signIn({
-					email: `guess${i}@example.test`,
-					password: 'guess guess guess',
-					ip: '192.0.2.7'
-				});
+				await refusal(
+					signIn({
+						email: `guess${i}@example.test`,
+						password: 'guess guess guess',
+						ip: '192.0.2.7'
+					})
+				);
 			}
 			expect(waits).toHaveLength(tries - THROTTLES.staffAddress.free - 1);
 			expect(waits[0]).toBe(THROTTLES.staffAddress.stepMs);
@@ -202,16 +215,14 @@ describe('staff sign-in', () => {
 
 			waits = [];
 			const user = await staffWithPassword();
-			expect(await signIn({ email: user.email, password: PASSWORD, ip: '192.0.2.7' })).toEqual({
-				ok: true,
-				userId: user.id
-			});
+			expect(await signIn({ email: user.email, password: PASSWORD, ip: '192.0.2.7' })).toBe(
+				user.id
+			);
 			expect(waits).toEqual([THROTTLES.staffAddress.maxMs]);
 			waits = [];
-			expect(await signIn({ email: user.email, password: PASSWORD, ip: '192.0.2.8' })).toEqual({
-				ok: true,
-				userId: user.id
-			});
+			expect(await signIn({ email: user.email, password: PASSWORD, ip: '192.0.2.8' })).toBe(
+				user.id
+			);
 			expect(waits).toEqual([]);
 		});
 	});
@@ -219,23 +230,24 @@ describe('staff sign-in', () => {
 	it('keeps a lockout across a restart of the server', async () => {
 		const user = await staffWithPassword();
 		for (let i = 0; i < LIMITS.staffAccount.limit; i++) {
-			await signIn({ email: user.email, password: 'wrong wrong wrong', ip: '10.1.1.1' });
+			await refusal(signIn({ email: user.email, password: 'wrong wrong wrong', ip: '10.1.1.1' }));
 		}
 		await closeDatabase();
 		const reopened = openDatabase(ctx.handle.path);
 		useHandle(reopened);
 		expect(await lockedUntil(`staff-account:${user.email}`)).not.toBeNull();
-		expect(await signIn({ email: user.email, password: PASSWORD, ip: '10.1.1.2' })).toMatchObject({
-			locked: true
-		});
+		expect(
+			await refusal(signIn({ email: user.email, password: PASSWORD, ip: '10.1.1.2' }))
+		).toMatchObject({ status: 429 });
 	});
 
 	it('refuses a turned-off account', async () => {
 		const coordinator = await staffWithPassword('coordinator');
 		const user = await staffWithPassword();
 		await setDisabled(user.id, true, coordinator);
-		const result = await signIn({ email: user.email, password: PASSWORD, ip: null });
-		expect(result.ok).toBe(false);
+		await expect(signIn({ email: user.email, password: PASSWORD, ip: null })).rejects.toThrow(
+			Refused
+		);
 	});
 
 	it('gives a turned-off account the wrong-password answer, so nobody learns the password was right', async () => {
@@ -243,10 +255,14 @@ describe('staff sign-in', () => {
 		const user = await staffWithPassword();
 		const control = await staffWithPassword();
 		await setDisabled(user.id, true, coordinator);
-		const wrong = await signIn({ email: control.email, password: 'nope nope nope', ip: null });
-		const right = await signIn({ email: user.email, password: PASSWORD, ip: null });
-		const guess = await signIn({ email: user.email, password: 'nope nope nope', ip: null });
-		expect(wrong.ok).toBe(false);
+		const wrong = await refusal(
+			signIn({ email: control.email, password: 'nope nope nope', ip: null })
+		);
+		const right = await refusal(signIn({ email: user.email, password: PASSWORD, ip: null }));
+		const guess = await refusal(
+			signIn({ email: user.email, password: 'nope nope nope', ip: null })
+		);
+		expect(wrong.message).toMatch(/do not match/);
 		expect(right).toEqual(wrong);
 		expect(guess).toEqual(wrong);
 	});
@@ -270,28 +286,30 @@ describe('invitations', () => {
 		const lead = await staffWithPassword('lead');
 		const { token } = await createInvitation({ role: 'teacher', schoolId: lead.schoolId }, lead);
 		expect(await findOpenInvitation(token)).toMatchObject({ role: 'teacher' });
-		const result = await acceptInvitation(token, {
+		const userId = await acceptInvitation(token, {
 			displayName: 'Ms Patel',
 			email: 'Patel@School.test',
 			password: 'kettle orange window'
 		});
-		expect(result.ok).toBe(true);
 		const user = await ctx.handle.db
 			.selectFrom('staff_users')
 			.selectAll()
 			.where('email', '=', 'patel@school.test')
 			.executeTakeFirstOrThrow();
 		expect(user).toMatchObject({
+			id: userId,
 			role: 'teacher',
 			school_id: lead.schoolId,
 			display_name: 'Ms Patel'
 		});
-		const again = await acceptInvitation(token, {
-			displayName: 'X',
-			email: 'x@school.test',
-			password: 'kettle orange window'
-		});
-		expect(again).toMatchObject({ ok: false });
+		const again = await refusal(
+			acceptInvitation(token, {
+				displayName: 'X',
+				email: 'x@school.test',
+				password: 'kettle orange window'
+			})
+		);
+		expect(again.message).toMatch(/already been used or has expired/);
 	});
 
 	it('expire after 7 days', async () => {
@@ -310,12 +328,14 @@ describe('invitations', () => {
 		const lead = await staffWithPassword('lead');
 		const { token } = await createInvitation({ role: 'teacher', schoolId: lead.schoolId }, lead);
 		const before = await ctx.handle.db.selectFrom('staff_users').select('id').execute();
-		const result = await acceptInvitation(token, {
-			displayName: 'Mr Jones',
-			email: 'jones@school.test',
-			password: 'password1'
-		});
-		expect(result).toMatchObject({ ok: false, field: 'password' });
+		const result = await refusal(
+			acceptInvitation(token, {
+				displayName: 'Mr Jones',
+				email: 'jones@school.test',
+				password: 'password1'
+			})
+		);
+		expect(result).toMatchObject({ field: 'password' });
 		expect(await ctx.handle.db.selectFrom('staff_users').select('id').execute()).toEqual(before);
 		expect(await findOpenInvitation(token)).not.toBeNull();
 	});
@@ -327,9 +347,12 @@ describe('reset links and roles', () => {
 		const teacherId = await ctx.newStaff({ role: 'teacher', schoolId: lead.schoolId });
 		const old = await createStaffSession(teacherId);
 		const { token } = await createPasswordReset(teacherId, lead);
-		expect(await resetPassword(token, 'new shiny passphrase')).toMatchObject({ ok: true });
+		expect(await resetPassword(token, 'new shiny passphrase')).toBe(teacherId);
 		expect(await validateStaffSession(old.token)).toBeNull();
-		expect(await resetPassword(token, 'another new passphrase')).toMatchObject({ ok: false });
+		expect(await refusal(resetPassword(token, 'another new passphrase'))).toMatchObject({
+			field: 'password',
+			message: expect.stringMatching(/already been used/)
+		});
 		const email = (
 			await ctx.handle.db
 				.selectFrom('staff_users')
@@ -337,9 +360,7 @@ describe('reset links and roles', () => {
 				.where('id', '=', teacherId)
 				.executeTakeFirstOrThrow()
 		).email;
-		expect(await signIn({ email, password: 'new shiny passphrase', ip: null })).toMatchObject({
-			ok: true
-		});
+		expect(await signIn({ email, password: 'new shiny passphrase', ip: null })).toBe(teacherId);
 	});
 
 	it('a role changes between lead and teacher and is recorded', async () => {

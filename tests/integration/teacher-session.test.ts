@@ -6,15 +6,16 @@ import { describe, expect, it } from 'vitest';
 import { assertCanRunClassSession } from '../../src/lib/server/access';
 import { answersOfPupil, submitAnswer } from '../../src/lib/server/teaching/answers';
 import { requireStaff } from '../../src/lib/server/auth/guards';
+import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
 import {
 	endClassSession,
-	getClassSession,
 	revealQuestion,
 	setLiveStep
-} from '../../src/lib/server/teaching/class-sessions';
+} from '../../src/lib/server/teaching/live-state';
 import { Refused } from '../../src/lib/server/platform/refusal';
 import { getLibrary } from '../../src/lib/server/lessons';
-import { openPupilSession, pupilHomeSessions } from '../../src/lib/server/screens/pupil-lesson';
+import { openPupilSession } from '../../src/lib/server/screens/pupil-lesson';
+import { pupilHomeSessions } from '../../src/lib/server/screens/pupil-home';
 import {
 	attendanceCounts,
 	hasSeenLesson,
@@ -225,7 +226,7 @@ describe('running a live session', () => {
 		for (const p of pupils.slice(0, 2)) {
 			const result = await submitAnswer({
 				pupil: { id: p, classId },
-				sessionId: (await session()).id,
+				session: (await getClassSession((await session()).id))!,
 				clientId: clientId(),
 				questionId: question.id,
 				phase: 'main',
@@ -259,7 +260,7 @@ describe('running a live session', () => {
 		await setLiveStep(await session(), step);
 		await submitAnswer({
 			pupil: { id: pupils[0], classId },
-			sessionId: (await session()).id,
+			session: (await getClassSession((await session()).id))!,
 			clientId: clientId(),
 			questionId: question.id,
 			phase: 'main',
@@ -350,7 +351,7 @@ describe('completion on paper', () => {
 		for (const q of lesson.questions.filter((x) => x.scored)) {
 			await submitAnswer({
 				pupil: { id: pupils[2], classId },
-				sessionId: (await session()).id,
+				session: (await getClassSession((await session()).id))!,
 				clientId: clientId(),
 				questionId: q.id,
 				phase: 'main',
@@ -458,7 +459,7 @@ describe('running a lesson the class has had again', () => {
 		await setLiveStep(await session(), step);
 		const first = await submitAnswer({
 			pupil: amira,
-			sessionId: (await session()).id,
+			session: (await getClassSession((await session()).id))!,
 			clientId: clientId(),
 			questionId: question.id,
 			phase: 'main',
@@ -491,7 +492,7 @@ describe('running a lesson the class has had again', () => {
 		for (let i = 0; i < 2; i++) {
 			const second = await submitAnswer({
 				pupil: amira,
-				sessionId: againId,
+				session: (await getClassSession(againId))!,
 				clientId: retry,
 				questionId: question.id,
 				phase: 'main',
@@ -544,7 +545,7 @@ describe('running a lesson the class has had again', () => {
 		await openPupilSession(amira, (await getClassSession(againId))!);
 		const answered = await submitAnswer({
 			pupil: amira,
-			sessionId: againId,
+			session: (await getClassSession(againId))!,
 			clientId: clientId(),
 			questionId: question.id,
 			phase: 'main',

@@ -5,6 +5,7 @@ import {
 	Refused,
 	refusalError,
 	refusalFailure,
+	refusalJson,
 	wasRefused
 } from '../../src/lib/server/platform/refusal';
 
@@ -47,5 +48,13 @@ describe('the refusal convention', () => {
 			thrown = caught;
 		}
 		expect(isHttpError(thrown, 404) && thrown.body.message).toBe('There is no such request.');
+	});
+
+	it('turns a refusal into the JSON a fetch client reads, with its status', async () => {
+		const response = refusalJson(new Refused('This lesson has finished.', undefined, 409));
+		expect(response.status).toBe(409);
+		expect(await response.json()).toEqual({ ok: false, message: 'This lesson has finished.' });
+		const fault = new Error('disk full');
+		expect(() => refusalJson(fault)).toThrow(fault);
 	});
 });

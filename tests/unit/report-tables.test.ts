@@ -8,7 +8,8 @@ import {
 	rateCell,
 	weekStart
 } from '../../src/lib/server/reports/tables';
-import type { BoroughDashboard, Figures } from '../../src/lib/server/reports/reports';
+import type { BoroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
+import type { Figures } from '../../src/lib/server/reports/figures';
 
 function figures(reached: number, extra: Partial<Figures> = {}): Figures {
 	return {

@@ -78,6 +78,15 @@ export function isCoordinator(user: Pick<StaffPrincipal, 'role'>): boolean {
 	return COUNCIL.includes(user.role);
 }
 
+/**
+ * Which classes a member of staff's class lists hold: every class of a lead's school
+ * ('school'), a teacher's own ('taught'), none for the council, who never see pupil lists.
+ */
+export function classesListedFor(user: Pick<StaffPrincipal, 'role'>): 'school' | 'taught' | 'none' {
+	if (isSchoolLead(user)) return 'school';
+	return CLASS_STAFF.includes(user.role) ? 'taught' : 'none';
+}
+
 /** Which parts of the staff site a person's navigation offers (every page checks again). */
 export function staffSections(user: Pick<StaffPrincipal, 'role'>) {
 	return {
@@ -284,7 +293,10 @@ export function canAppointSafeguardingLead(user: StaffPrincipal, schoolId: numbe
  * for the whole borough (`schoolId` null), a lead for their own school. Teachers do not: it
  * ends every class of the year, not just their own.
  */
-export function canCloseAcademicYear(user: StaffPrincipal, schoolId: number | null): boolean {
+export function canCloseAcademicYear(
+	user: Pick<StaffPrincipal, 'role' | 'schoolId'>,
+	schoolId: number | null
+): boolean {
 	if (schoolId === null) return user.role === 'coordinator';
 	return user.role === 'lead' && user.schoolId === schoolId;
 }

@@ -2,7 +2,8 @@
 // fresh `npm start` has something real to show and the README's sign-ins work.
 import type { Kysely } from 'kysely';
 import { hashPassword } from '../auth';
-import { seedDemoHelpRequest, seedDemoHistory, type DemoClassRef } from './history';
+import { seedDemoHistory, type DemoClassRef } from './history';
+import { seedDemoHelpRequest } from './help-request-seed';
 import { DEMO_PAST_YEAR, seedDemoPastYear } from './past-year';
 import { nowIso, makeClassCode, makePicturePassword, seededInt, academicYearOf } from '../platform';
 import type { DB, Role, SafeguardingRole } from '../platform';

@@ -5,7 +5,9 @@
 // numbers, so that every current class, pupil and lesson stays exactly as it was.
 import type { Transaction } from 'kysely';
 import { academicYearOf, makeClassCode, makePicturePassword, seededInt } from '../platform';
-import { Generator, write, type DemoClassRef, type SchoolPlan } from './history';
+import { Generator } from './generator';
+import type { DemoClassRef, SchoolPlan } from './history';
+import { write } from './write-rows';
 import type { DB } from '../platform';
 import { getLibrary } from '../lessons';
 

@@ -7,7 +7,8 @@ import type { FactTable } from './facts';
 import { unknownFactMessage } from './facts';
 import { imageProblem, imageTarget } from './images';
 import { lexBlocks, lexInline, readFence, walk } from './markdown';
-import { locate, type MarkdownRegion, type ParsedLesson, type QuizText } from './parse';
+import { locate } from './parse';
+import type { MarkdownRegion, ParsedLesson, QuizText } from './parsed-lesson';
 import { FACT_REF, quote } from './text';
 
 export interface CheckContext {

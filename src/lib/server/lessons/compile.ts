@@ -4,7 +4,8 @@ import { createHash } from 'node:crypto';
 import type { Block, Fact, Lesson, Problem } from './types';
 import { checkLesson, factReferences, type CheckContext } from './check';
 import { emptyFacts, type FactTable } from './facts';
-import { parseLesson, type ParsedLesson } from './parse';
+import { parseLesson } from './parse';
+import type { ParsedLesson } from './parsed-lesson';
 import { hasErrors, sortProblems } from './problems';
 import {
 	renderInlineRaw,

@@ -5,7 +5,8 @@
 // coordinator whose account is on: from then on coordinators invite one another.
 import { recordAudit, getDb, nowIso, Refused } from '../platform';
 import type { StaffPrincipal } from '../auth';
-import { createPasswordReset, normaliseEmail, RESET_HOURS } from './staff';
+import { normaliseEmail } from './staff';
+import { createPasswordReset, RESET_HOURS } from './staff-passwords';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 

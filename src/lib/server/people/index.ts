@@ -3,10 +3,6 @@
 export {
 	archiveClass,
 	createClass,
-	getClass,
-	listClassesForStaff,
-	listClassesOfSchool,
-	listTeachersOfSchool,
 	MAX_CLASS_NAME_LENGTH,
 	regenerateClassCode,
 	renameClass,
@@ -15,6 +11,12 @@ export {
 	signClassOut,
 	YEAR_GROUPS
 } from './classes';
+export {
+	getClass,
+	listClassesForStaff,
+	listClassesOfSchool,
+	listTeachersOfSchool
+} from './class-lists';
 export {
 	displayName,
 	type ImportResult,
@@ -26,15 +28,14 @@ export {
 	type PupilName,
 	tooBig
 } from './pupil-names';
+export { addPupils, previewPupilImport } from './pupil-import';
 export {
-	addPupils,
 	archivePupil,
 	countArchivedPupils,
 	getPupil,
 	issueClassLoginCards,
 	listPupils,
 	movePupilToClass,
-	previewPupilImport,
 	regeneratePicturePassword,
 	renamePupil,
 	restorePupil,
@@ -53,23 +54,21 @@ export {
 	listSchools,
 	updateBoroughSettings
 } from './schools';
+export { changeRole, getStaffUser, listStaff, setDisabled, setSafeguardingRole } from './staff';
 export {
 	acceptInvitation,
-	changePassword,
-	changeRole,
 	createInvitation,
-	createPasswordReset,
 	findOpenInvitation,
-	findOpenReset,
-	getStaffUser,
 	INVITATION_DAYS,
 	invitationSchool,
 	listPendingInvitations,
-	listStaff,
+	revokeInvitation
+} from './staff-invitations';
+export {
+	changePassword,
+	createPasswordReset,
+	findOpenReset,
 	RESET_HOURS,
-	resetPassword,
-	revokeInvitation,
-	setDisabled,
-	setSafeguardingRole,
-	signIn
-} from './staff';
+	resetPassword
+} from './staff-passwords';
+export { signIn } from './staff-sign-in';

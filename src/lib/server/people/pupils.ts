@@ -1,22 +1,13 @@
-// Pupils of a class: adding a class list, names, picture passwords, archiving, moving
-// and unlocking. Names are first name + last initial only (see pupil-names.ts), and
+// Pupils of a class: reading the list, and changing one pupil: their name, picture
+// password, archiving, moving and unlocking, and the class's login cards. Adding a list
+// is pupil-import.ts. Names are first name + last initial only (see pupil-names.ts), and
 // audit entries name pupils by id only, because the coordinator reads the audit log.
-import type { Transaction } from 'kysely';
-import { decodePicturePassword, encodePicturePassword, PICTURES } from '../../pictures';
-import { auditTarget, Refused, getDb, nowIso, makePicturePassword } from '../platform';
+import { decodePicturePassword } from '../../pictures';
+import { auditTarget, Refused, getDb, nowIso } from '../platform';
 import { issueLoginCardsIn, signOutPupil } from '../auth';
 import { auditClass, classOf, type Actor } from './classes';
-import type { DB } from '../platform';
-import {
-	displayName,
-	MAX_NAMES_PER_IMPORT,
-	nameKey,
-	normaliseName,
-	type PupilName
-} from './pupil-names';
-
-/** Every ordered choice of 3 different pictures out of 12. */
-const PICTURE_PASSWORDS = PICTURES.length * (PICTURES.length - 1) * (PICTURES.length - 2);
+import { displayName, nameKey, type PupilName } from './pupil-names';
+import { checkName, currentNameKeys, drawPictures, takenPictures, type Trx } from './pupil-rules';
 
 export interface PupilRow extends PupilName {
 	id: number;
@@ -29,32 +20,6 @@ export interface PupilRow extends PupilName {
 	/** ISO time while the pupil is locked out after too many wrong tries, else null. */
 	lockedUntil: string | null;
 	failedAttempts: number;
-}
-
-export type Clash = 'class' | 'list' | null;
-
-export interface PreviewRow extends PupilName {
-	/** 'class': a current pupil of the class has this name; 'list': so does another row. */
-	clash: Clash;
-}
-
-export interface ImportPreview {
-	rows: PreviewRow[];
-	clean: boolean;
-}
-
-export interface AddedPupil extends PupilName {
-	id: number;
-	pictures: number[];
-}
-
-type Trx = Transaction<DB>;
-
-/** The same rules whichever way a name arrives: a normalised name comes out unchanged. */
-function checkName(name: PupilName): PupilName {
-	const result = normaliseName(`${name.firstName} ${name.lastInitial}`);
-	if (!result.ok) throw new Refused(result.message, 'firstName');
-	return { firstName: result.firstName, lastInitial: result.lastInitial };
 }
 
 async function pupilOf(db: Trx, pupilId: number) {
@@ -85,119 +50,6 @@ async function auditPupil(
 	detail?: Record<string, unknown>
 ): Promise<void> {
 	await auditTarget(db, actor, action, pupil.school_id, 'pupil', pupil.id, detail);
-}
-
-async function currentNameKeys(
-	db: Trx,
-	classId: number,
-	exceptPupilId?: number
-): Promise<Set<string>> {
-	let query = db
-		.selectFrom('pupils')
-		.select(['first_name', 'last_initial'])
-		.where('class_id', '=', classId)
-		.where('archived_at', 'is', null);
-	if (exceptPupilId !== undefined) query = query.where('id', '<>', exceptPupilId);
-	const rows = await query.execute();
-	return new Set(
-		rows.map((r) => nameKey({ firstName: r.first_name, lastInitial: r.last_initial }))
-	);
-}
-
-/** Picture passwords are unique among all of a class's pupils, archived ones too (a database rule). */
-async function takenPictures(db: Trx, classId: number): Promise<Set<string>> {
-	const rows = await db
-		.selectFrom('pupils')
-		.select('picture_password')
-		.where('class_id', '=', classId)
-		.execute();
-	return new Set(rows.map((r) => r.picture_password));
-}
-
-function drawPictures(taken: Set<string>): string {
-	if (taken.size >= PICTURE_PASSWORDS) {
-		throw new Refused(
-			'This class has run out of picture passwords. Archive it and start a new class.'
-		);
-	}
-	const password = encodePicturePassword(makePicturePassword(taken));
-	taken.add(password);
-	return password;
-}
-
-function clashes(names: PupilName[], existing: Set<string>): PreviewRow[] {
-	const counts = new Map<string, number>();
-	for (const name of names) counts.set(nameKey(name), (counts.get(nameKey(name)) ?? 0) + 1);
-	return names.map((name) => {
-		const key = nameKey(name);
-		const clash: Clash = existing.has(key) ? 'class' : counts.get(key)! > 1 ? 'list' : null;
-		return { firstName: name.firstName, lastInitial: name.lastInitial, clash };
-	});
-}
-
-function describeClashes(rows: PreviewRow[]): string {
-	const names = [...new Set(rows.filter((r) => r.clash).map((r) => displayName(r)))];
-	return `Two pupils in a class cannot have the same name (${names.join(', ')}). Change a last initial, or leave a name out.`;
-}
-
-async function preview(db: Trx, classId: number, names: PupilName[]): Promise<ImportPreview> {
-	const rows = clashes(names, await currentNameKeys(db, classId));
-	return { rows, clean: rows.every((r) => r.clash === null) };
-}
-
-/**
- * Which of these names would repeat a current pupil of the class, or each other,
- * so the teacher can resolve them before anything is saved. Reads only.
- */
-export async function previewPupilImport(
-	classId: number,
-	names: PupilName[]
-): Promise<ImportPreview> {
-	return getDb()
-		.transaction()
-		.execute((trx) => preview(trx, classId, names));
-}
-
-/** Adds a clean list in one go, each pupil with their own pictures; nothing if any name clashes. */
-export async function addPupils(
-	classId: number,
-	names: PupilName[],
-	actor?: Actor
-): Promise<AddedPupil[]> {
-	if (names.length === 0) throw new Refused('There are no names to add.');
-	if (names.length > MAX_NAMES_PER_IMPORT) {
-		throw new Refused(`Add up to ${MAX_NAMES_PER_IMPORT} pupils at a time.`);
-	}
-	const checked = names.map(checkName);
-	return getDb()
-		.transaction()
-		.execute(async (trx) => {
-			const cls = await classOf(trx, classId);
-			if (cls.archived_at) throw new Refused('This class is archived: restore it first.');
-			// Checked again inside the transaction: the list may have changed since the preview.
-			const result = await preview(trx, classId, checked);
-			if (!result.clean) throw new Refused(describeClashes(result.rows));
-			const taken = await takenPictures(trx, classId);
-			const createdAt = nowIso();
-			const added: AddedPupil[] = [];
-			for (const name of checked) {
-				const picturePassword = drawPictures(taken);
-				const { id } = await trx
-					.insertInto('pupils')
-					.values({
-						class_id: classId,
-						first_name: name.firstName,
-						last_initial: name.lastInitial,
-						picture_password: picturePassword,
-						created_at: createdAt
-					})
-					.returning('id')
-					.executeTakeFirstOrThrow();
-				added.push({ id, ...name, pictures: decodePicturePassword(picturePassword) });
-			}
-			await auditClass(trx, actor, 'pupils.added', cls, { count: added.length });
-			return added;
-		});
 }
 
 function toRow(

@@ -1,6 +1,6 @@
 // The turn of the school year. Closing an academic year archives its classes, so their
 // class codes and login cards stop working, signs their pupils out and ends their open
-// lessons, while the year's figures stay in every report (report-facts.ts counts archived
+// lessons, while the year's figures stay in every report (reports/facts.ts counts archived
 // classes in their own year). From 1 September a school still running last year's classes
 // is reminded on its pages. Who may close which year is access.ts's question.
 import {
@@ -13,6 +13,7 @@ import {
 	publish
 } from '../platform';
 import { signOutClass, type StaffPrincipal } from '../auth';
+import { canCloseAcademicYear, isCoordinator } from '../access';
 import { getClassSession, liveState } from '../teaching';
 import { getLesson } from '../lessons';
 
@@ -263,7 +264,7 @@ export async function schoolYearReminder(
 	user: Pick<StaffPrincipal, 'role' | 'schoolId'>,
 	now = new Date()
 ): Promise<YearReminder | null> {
-	if (user.role === 'coordinator' || user.schoolId === null) return null;
+	if (isCoordinator(user) || user.schoolId === null) return null;
 	const rows = await getDb()
 		.selectFrom('classes')
 		.select((eb) => ['academic_year', eb.fn.countAll<number>().as('n')])
@@ -276,6 +277,6 @@ export async function schoolYearReminder(
 	return {
 		years: rows.map((r) => r.academic_year).sort(byName),
 		classes: rows.reduce((sum, r) => sum + Number(r.n), 0),
-		canClose: user.role === 'lead'
+		canClose: canCloseAcademicYear(user, user.schoolId)
 	};
 }

@@ -67,7 +67,16 @@ export {
 	type RandomInt,
 	seededInt
 } from './random';
-export { orRefusal, refusalFailure, refusalOf, Refused, wasRefused } from './refusal';
+export {
+	orRefusal,
+	refusalError,
+	refusalFailure,
+	refusalJson,
+	refusalOf,
+	Refused,
+	type RefusalStatus,
+	wasRefused
+} from './refusal';
 export { parseSchoolDay, schoolMinutesBetween, type SchoolDay } from './school-hours';
 export { securityHeaders } from './security-headers';
 export {

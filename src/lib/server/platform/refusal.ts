@@ -7,14 +7,16 @@
 // Routes turn a Refused into a response here, and only here:
 //   - a form action: `orRefusal(() => task(), values)` then `if (wasRefused(r)) return r;`,
 //     or in a catch block `return refusalFailure(caught, values)`;
-//   - a load or an endpoint: `refusalError(caught)`.
+//   - a load or an endpoint: `refusalError(caught)`;
+//   - a JSON endpoint whose client reads `{ ok: false, message }` (the answer queue, the help
+//     outbox): `return refusalJson(caught)`.
 // Anything that is not a Refused is a real fault, thrown on to the error page and the log.
 // (Typed outcomes that are not refusals stay results: a picture password that is wrong or
 // locked, a name that needs changing in an import, a parsed lesson file.)
-import { error, isActionFailure, type ActionFailure } from '@sveltejs/kit';
+import { error, isActionFailure, json, type ActionFailure } from '@sveltejs/kit';
 import { failWith, type FormFailure } from './forms';
 
-export type RefusalStatus = 400 | 403 | 404 | 409;
+export type RefusalStatus = 400 | 403 | 404 | 409 | 429;
 
 /** A request the rules refuse, with a message a person can act on (and the field it is about). */
 export class Refused extends Error {
@@ -52,6 +54,12 @@ export function refusalFailure(
 export function refusalError(caught: unknown): never {
 	const refused = refusalOf(caught);
 	error(refused.status, refused.message);
+}
+
+/** A Refused as the JSON a fetch client reads, `{ ok: false, message }`, with its status. */
+export function refusalJson(caught: unknown): Response {
+	const refused = refusalOf(caught);
+	return json({ ok: false, message: refused.message }, { status: refused.status });
 }
 
 /**

@@ -11,7 +11,7 @@ import { recordAudit, staffActor, Refused, getDb, flushDeletions } from '../plat
 import { signOutPupil, type StaffPrincipal } from '../auth';
 import type { DB } from '../platform';
 import { displayName } from '../people';
-import { isHelpOpen } from './subject-access';
+import { isHelpOpen } from './help-records';
 import { alreadyDeletedMessage } from './deleted-notice';
 import { removeHelpText } from '../safeguarding';
 
@@ -227,7 +227,7 @@ export async function erasePupil(
 /**
  * Requests already recorded in the school's safeguarding system keep what the council's
  * counts need and lose the rest now, exactly as when their kept period ends
- * (safeguarding/requests.ts, removeDueHelpText): the words, topics, notes' text, outcome,
+ * (safeguarding/text-removal.ts, removeDueHelpText): the words, topics, notes' text, outcome,
  * and the link to the child and class.
  */
 async function letRecordedHelpGo(

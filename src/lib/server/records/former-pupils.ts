@@ -10,7 +10,7 @@ import { sql, type Transaction } from 'kysely';
 import { academicYearOf, recordAudit, getDb, readRetentionConfig } from '../platform';
 import { signOutPupil } from '../auth';
 import type { DB } from '../platform';
-import { isHelpOpen } from './subject-access';
+import { isHelpOpen } from './help-records';
 import { removeHelpText } from '../safeguarding';
 import { recordsDeletedNotice, recordsKeptNotice } from './deleted-notice';
 import { keepChoiceCounts } from '../reports';
@@ -190,7 +190,7 @@ async function deleteClassRecords(
 /**
  * Requests already recorded in the school's safeguarding system lose now what they would
  * lose when their own kept period ends: the words, topics, notes' text, outcome, and the
- * link to the child and class (as pupil-erasure.ts does).
+ * link to the child and class (as erasure.ts does).
  */
 async function letRecordedHelpGo(
 	trx: Transaction<DB>,

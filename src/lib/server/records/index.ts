@@ -25,10 +25,5 @@ export { removeSpentLinks, removeStaleSignInCounters } from './spent-records';
 export { monthsBefore, daysBefore } from './dates';
 export { erasePupil, erasurePreview } from './erasure';
 export { getPrivacyNotice } from './privacy-notice';
-export {
-	auditSubjectAccess,
-	findPupilsOfSchool,
-	MAX_SEARCH_RESULTS,
-	subjectAccess,
-	type SubjectAccess
-} from './subject-access';
+export { auditSubjectAccess, subjectAccess, type SubjectAccess } from './subject-access';
+export { findPupilsOfSchool, MAX_SEARCH_RESULTS } from './pupil-search';

@@ -22,8 +22,8 @@ export async function removeStaleSignInCounters(now: Date, days: number): Promis
 
 /**
  * Invitation and reset links that expired over `days` ago. Used, withdrawn or expired, a
- * link opens nothing (staff.ts treats it as no link at all) and nothing lists it; the
- * audit log keeps that it was made and used, without the note.
+ * link opens nothing (staff-invitations.ts and staff-passwords.ts treat it as no link at
+ * all) and nothing lists it; the audit log keeps that it was made and used, without the note.
  */
 export async function removeSpentLinks(now: Date, days: number): Promise<number> {
 	const cutoff = daysBefore(now, days).toISOString();

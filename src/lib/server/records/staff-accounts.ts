@@ -265,7 +265,7 @@ async function deleteAccount(
 		.deleteFrom('password_resets')
 		.where((eb) => eb.or([eb('user_id', '=', id), eb('created_by', '=', id)]))
 		.execute();
-	// The sign-in lock counts wrong passwords under the email (staff.ts, signIn).
+	// The sign-in lock counts wrong passwords under the email (staff-sign-in.ts, signIn).
 	await trx.deleteFrom('rate_limits').where('key', '=', `staff-account:${account.email}`).execute();
 	await trx.deleteFrom('staff_users').where('id', '=', id).execute();
 	await recordAudit(

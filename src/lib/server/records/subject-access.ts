@@ -1,106 +1,15 @@
-// A family's right to see what is held about their child (subject access): finding a pupil
-// of the school, archived classes included, and gathering everything Think Safe holds about
-// them in one plain object that the printable page and the JSON file both show. Who may ask
-// is access.ts's question (assertCanHandlePupilRecords); erasing is pupil-erasure.ts.
+// A family's right to see what is held about their child (subject access): gathering
+// everything Think Safe holds about one pupil in one plain object that the printable page
+// and the JSON file both show, and writing each look to the audit log. Finding the pupil is
+// pupil-search.ts; their requests for help, help-records.ts. Who may ask is access.ts's
+// question (assertCanHandlePupilRecords); erasing is erasure.ts.
 import sanitizeHtml from 'sanitize-html';
-import { HELP_ABOUT, HELP_TALK_TO, HELP_TOPICS, HELP_URGENCY, helpLabel } from '../../help-request';
 import { recordAudit, staffActor, Refused, getDb } from '../platform';
 import type { StaffPrincipal } from '../auth';
-import type { HelpNoteKind } from '../platform';
 import { revisionsByHash } from '../teaching';
 import { getLibrary, type Lesson } from '../lessons';
-import { displayName } from '../people';
 import { alreadyDeletedMessage } from './deleted-notice';
-
-export const MAX_SEARCH_RESULTS = 50;
-
-export interface PupilMatch {
-	id: number;
-	name: string;
-	className: string;
-	academicYear: string;
-	/** The pupil's class was archived (a closed year) or the pupil was. */
-	archived: boolean;
-}
-
-const fold = (text: string) =>
-	text.normalize('NFKC').toLocaleLowerCase('en-GB').replace(/\s+/g, ' ').trim();
-
-/**
- * The school's pupils whose name matches what the lead typed ("amira", "Amira K", "ami"),
- * from every class the school has had, archived ones too: a parent may ask about last
- * year. The first word matches the start of the first name; a second, the initial.
- */
-export async function findPupilsOfSchool(schoolId: number, query: string): Promise<PupilMatch[]> {
-	const words = fold(query).replace(/\./g, '').split(' ').filter(Boolean);
-	if (words.length === 0) return [];
-	const rows = await getDb()
-		.selectFrom('pupils as p')
-		.innerJoin('classes as c', 'c.id', 'p.class_id')
-		.select([
-			'p.id',
-			'p.first_name',
-			'p.last_initial',
-			'p.archived_at',
-			'c.name as class_name',
-			'c.academic_year',
-			'c.archived_at as class_archived_at'
-		])
-		.where('c.school_id', '=', schoolId)
-		.where('p.records_deleted_at', 'is', null)
-		.execute();
-	// Matched here rather than in SQL so that Unicode case folding is the same everywhere.
-	const [first, initial] = words;
-	const byName = new Intl.Collator('en-GB', { sensitivity: 'base', numeric: true });
-	return rows
-		.filter(
-			(r) =>
-				fold(r.first_name).startsWith(first) &&
-				(initial === undefined || fold(r.last_initial).startsWith(initial.slice(0, 1)))
-		)
-		.sort(
-			(a, b) =>
-				byName.compare(b.academic_year, a.academic_year) ||
-				byName.compare(a.first_name, b.first_name) ||
-				byName.compare(a.last_initial, b.last_initial) ||
-				a.id - b.id
-		)
-		.slice(0, MAX_SEARCH_RESULTS)
-		.map((r) => ({
-			id: r.id,
-			name: displayName({ firstName: r.first_name, lastInitial: r.last_initial }),
-			className: r.class_name,
-			academicYear: r.academic_year,
-			archived: r.archived_at !== null || r.class_archived_at !== null
-		}));
-}
-
-// ——— everything held ———
-
-export interface HelpRecord {
-	id: number;
-	madeAt: string;
-	acknowledgedAt: string | null;
-	closedAt: string | null;
-	/** When the school's safeguarding lead marked it recorded in the school's own system. */
-	recordedAt: string | null;
-	textRemovedAt: string | null;
-	about: string;
-	topics: string[];
-	urgency: string;
-	talkTo: string;
-	message: string | null;
-	outcome: string | null;
-	notes: { kind: HelpNoteKind; text: string | null; by: string | null; at: string }[];
-}
-
-/** What a lead who does not read the school's requests for help is told of them. */
-export interface HelpWithheld {
-	id: number;
-	madeAt: string;
-	/** Still open in the sense that matters for erasure: not yet recorded in the school's system. */
-	open: boolean;
-}
+import { helpRecordsOf, type PupilHelpRecords } from './help-records';
 
 export interface SubjectAccess {
 	producedAt: string;
@@ -156,7 +65,7 @@ export interface SubjectAccess {
 	loginCards: { issuedAt: string; revokedAt: string | null }[];
 	signIns: { startedAt: string; endsAt: string }[];
 	/** Full records for a reader of the school's requests; otherwise what is withheld. */
-	helpRequests: { shown: true; records: HelpRecord[] } | { shown: false; records: HelpWithheld[] };
+	helpRequests: PupilHelpRecords;
 	audit: { at: string; action: string; by: string }[];
 }
 
@@ -359,75 +268,6 @@ async function classesOf(current: number, others: number[]): Promise<SubjectAcce
 			current: c.id === current,
 			archivedAt: c.archived_at
 		}));
-}
-
-/** A request is open, for erasure, until its safeguarding lead has recorded it elsewhere. */
-export function isHelpOpen(row: {
-	acknowledged_at: string | null;
-	text_removal_due_at: string | null;
-	text_removed_at: string | null;
-}): boolean {
-	if (row.text_removed_at !== null) return false;
-	return row.acknowledged_at === null || row.text_removal_due_at === null;
-}
-
-async function helpRecordsOf(
-	pupilId: number,
-	showHelp: boolean
-): Promise<SubjectAccess['helpRequests']> {
-	const db = getDb();
-	const requests = await db
-		.selectFrom('help_requests')
-		.selectAll()
-		.where('pupil_id', '=', pupilId)
-		.orderBy('created_at')
-		.execute();
-	if (!showHelp) {
-		return {
-			shown: false,
-			records: requests.map((r) => ({ id: r.id, madeAt: r.created_at, open: isHelpOpen(r) }))
-		};
-	}
-	const notes =
-		requests.length === 0
-			? []
-			: await db
-					.selectFrom('help_request_notes as n')
-					.leftJoin('staff_users as s', 's.id', 'n.staff_id')
-					.select(['n.request_id', 'n.kind', 'n.body', 'n.created_at', 's.display_name'])
-					.where(
-						'n.request_id',
-						'in',
-						requests.map((r) => r.id)
-					)
-					.orderBy('n.id')
-					.execute();
-	return {
-		shown: true,
-		records: requests.map((r) => {
-			const own = notes.filter((n) => n.request_id === r.id);
-			return {
-				id: r.id,
-				madeAt: r.created_at,
-				acknowledgedAt: r.acknowledged_at,
-				closedAt: r.closed_at,
-				recordedAt: own.find((n) => n.kind === 'recorded')?.created_at ?? null,
-				textRemovedAt: r.text_removed_at,
-				about: helpLabel(HELP_ABOUT, r.about),
-				topics: (JSON.parse(r.topics) as string[]).map((t) => helpLabel(HELP_TOPICS, t)),
-				urgency: helpLabel(HELP_URGENCY, r.urgency),
-				talkTo: helpLabel(HELP_TALK_TO, r.talk_to),
-				message: r.message,
-				outcome: r.outcome,
-				notes: own.map((n) => ({
-					kind: n.kind,
-					text: n.body,
-					by: n.display_name,
-					at: n.created_at
-				}))
-			};
-		})
-	};
 }
 
 /**

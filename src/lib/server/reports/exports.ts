@@ -15,14 +15,11 @@ import {
 } from '../platform';
 import { LEGEND, type Disclosed } from './disclosure';
 import { getLibrary, type Lesson } from '../lessons';
-import {
-	boroughDashboard,
-	classReport,
-	schoolSummary,
-	type BoroughDashboard,
-	type LessonFigures,
-	type ReportFilter
-} from './reports';
+import { boroughDashboard, type BoroughDashboard } from './borough-dashboard';
+import { classReport } from './class-report';
+import type { LessonFigures } from './figures';
+import type { ReportFilter } from './scope';
+import { schoolSummary } from './school-report';
 import {
 	anyHidden,
 	boroughTables,

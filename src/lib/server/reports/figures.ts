@@ -1,5 +1,5 @@
 // The definition of every figure, in one place: attendance, completion, score, knowledge
-// gain and pupils reached. Each pupil's facts for a lesson (report-facts.ts reads them from
+// gain and pupils reached. Each pupil's facts for a lesson (facts.ts reads them from
 // the tables) give what that pair adds to a group (`contribution`); a group's pairs add up to
 // a `Tally`; a tally becomes `Figures`, every rate and average through disclosure.ts. The
 // class grid, the pupil's summary and certificate, catch-up (completion.ts, `pupilCompletion`)

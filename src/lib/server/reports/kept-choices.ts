@@ -7,7 +7,7 @@
 import type { Transaction } from 'kysely';
 import { getDb } from '../platform';
 import type { DB } from '../platform';
-import type { AnswerRow } from './facts';
+import type { AnswerRow } from './scope';
 
 const KEY = ['session_id', 'lesson_id', 'question_id', 'phase', 'selected', 'correct'] as const;
 

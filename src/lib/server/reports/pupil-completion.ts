@@ -21,7 +21,7 @@ export async function lessonCompletion(
 
 /**
  * Completion of several lessons for many pupils, by lesson, then pupil: figures.ts over
- * each pupil's facts, read as every report reads them (report-facts.ts).
+ * each pupil's facts, read as every report reads them (facts.ts).
  */
 export async function lessonsCompletion(
 	pupilIds: number[],

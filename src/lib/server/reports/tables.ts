@@ -3,7 +3,10 @@
 // Every rate arrives already passed through disclosure.ts; counts of pupils published to
 // the council pass through it here.
 import { suppressBreakdowns, SUPPRESSED, type Disclosed } from './disclosure';
-import type { BoroughDashboard, ClassReport, Figures, SchoolSummary } from './reports';
+import type { BoroughDashboard } from './borough-dashboard';
+import type { ClassReport } from './class-report';
+import type { Figures } from './figures';
+import type { SchoolSummary } from './school-report';
 import type { Cell, Column, ReportTable } from '$lib/report-table';
 import type { CompletionState } from '../teaching';
 
@@ -117,7 +120,7 @@ export function schoolTables(summary: SchoolSummary): ReportTable[] {
 
 /**
  * Which counts of pupils reached the council may see. The schools' counts add up to the
- * borough's and were hidden with it (`reports.ts`); lessons and weeks overlap (a pupil is in
+ * borough's and were hidden with it (`borough-dashboard.ts`); lessons and weeks overlap (a pupil is in
  * several), so they are hidden by their own rule against the same total. With figures that
  * agree, none of them ever asks to hide a total the schools' table shows: a lone small group
  * with no other beside it would make the total that group, 1–5, hidden already.

@@ -1,5 +1,6 @@
 // The pupil's side of a request for help: store it once, then alert the school's readers
-// (by email when configured) without holding the pupil up.
+// (by email when configured) without holding the pupil up. A refused request (Refused,
+// from requests.ts) is thrown on to the route before anyone is alerted.
 import type { PupilPrincipal } from '../auth';
 import { describeError, logEvent } from '../platform';
 import { alertHelpReaders } from './alerts';
@@ -11,7 +12,7 @@ export async function askForHelp(
 	now = new Date()
 ): Promise<SubmitResult> {
 	const result = await submitHelpRequest(pupil, input, now);
-	if (result.ok && result.created) {
+	if (result.created) {
 		// Stored already: an email that fails is logged, and the in-app banner still shows it.
 		alertHelpReaders(result.schoolId).catch((error: unknown) =>
 			logEvent('error', 'help.alert_failed', 'alert failed', { error: describeError(error) })

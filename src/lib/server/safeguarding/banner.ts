@@ -4,7 +4,7 @@
 import { helpReadersOf } from '../access';
 import type { StaffPrincipal } from '../auth';
 import { readHelpConfig } from '../platform';
-import { unacknowledgedHelp } from './requests';
+import { unacknowledgedHelp } from './lead-view';
 
 export interface StaffHelpBanner {
 	/** For a reader: requests waiting for acknowledgement. */

@@ -23,20 +23,17 @@ export {
 } from './counts';
 export { staffHelpBanner, type StaffHelpBanner } from './banner';
 export { scheduleHelpTextRemoval } from './retention';
+export { submitHelpRequest } from './requests';
 export {
-	NOTE_KINDS,
-	acknowledgeHelpRequest,
-	addHelpNote,
 	isOverdue,
 	listHelpRequests,
-	removeDueHelpText,
-	removeHelpText,
-	submitHelpRequest,
 	unacknowledgedHelp,
 	viewHelpRequest,
 	type HelpBanner,
 	type HelpNote,
 	type HelpRequestDetail,
 	type HelpRequestSummary
-} from './requests';
+} from './lead-view';
+export { NOTE_KINDS, acknowledgeHelpRequest, addHelpNote } from './chronology';
+export { removeDueHelpText, removeHelpText } from './text-removal';
 export { parseSchoolDay, schoolMinutesBetween, type SchoolDay } from '../platform';

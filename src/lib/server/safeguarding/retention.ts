@@ -1,7 +1,7 @@
 // Letting go on time: the server removes requests' words once they are due, at start and
 // then every hour, so the date a safeguarding lead is shown is the date it happens.
 import { describeError, logEvent } from '../platform';
-import { removeDueHelpText } from './requests';
+import { removeDueHelpText } from './text-removal';
 
 const HOUR = 60 * 60 * 1000;
 

@@ -35,14 +35,13 @@ export {
 export { getPupilHeader } from './pupil-header';
 export {
 	answerFromRequest,
-	certificateStatus,
 	movePupil,
 	moveSchema,
 	openPupilSession,
-	pupilHomeSessions,
-	pupilSummary,
 	sessionHref,
 	summaryHref
 } from './pupil-lesson';
+export { pupilSummary } from './pupil-summary';
+export { certificateStatus, pupilHomeSessions } from './pupil-home';
 export { attendanceView, completionView, saveAttendance, savePaperCompletion } from './register';
 export { loadStaffAdmin, type ScopeOf, staffAdminActions } from './staff-admin';

@@ -1,30 +1,22 @@
 // What a pupil sees of a class session: the screen they are on, moving through a
-// self-paced lesson, their summary, their home list and their certificate. Routes stay
-// thin; only the pupil projections of lessons/pupil.ts ever leave this module.
+// self-paced lesson, and sending an answer. Their summary is pupil-summary.ts; their home
+// list and certificate pupil-home.ts. Routes stay thin; only the pupil projections of
+// lessons/pupil.ts ever leave this module. A move or an answer that may not be made is
+// refused by throwing Refused (refusal.ts).
 import { z } from 'zod';
 import {
-	lessonOfSession,
 	answersOfPupil,
 	submitAnswer,
 	type AnswerResult,
-	openClassSessionsForPupil,
 	type ClassSessionInfo,
 	getProgress,
 	hasSeenLesson,
 	joinSession,
 	recordStep
 } from '../teaching';
-import { lessonCompletion, lessonsCompletion } from '../reports';
 import type { PupilPrincipal } from '../auth';
-import { getDb, londonDay } from '../platform';
-import {
-	helpContacts,
-	getLesson,
-	getLibrary,
-	toPupilCheck,
-	toPupilStep,
-	type Lesson
-} from '../lessons';
+import { Refused } from '../platform';
+import { getLesson, toPupilCheck, toPupilStep } from '../lessons';
 import type { AnswerFeedback, PupilQuestion, PupilStep } from '../../lesson-view';
 
 type Pupil = Pick<PupilPrincipal, 'id' | 'classId'>;
@@ -128,8 +120,12 @@ export async function openPupilSession(
 	return view;
 }
 
-export type MoveResult =
-	{ ok: true; step: number; finished: boolean } | { ok: false; status: 400 | 409; message: string };
+/** Where the pupil is after a move (a move that may not be made is thrown as Refused). */
+export interface MoveResult {
+	ok: true;
+	step: number;
+	finished: boolean;
+}
 
 export const moveSchema = z.object({
 	/** The step on the pupil's screen: Next and Previous move from what they see. */
@@ -147,18 +143,15 @@ export async function movePupil(
 	direction: 'previous' | 'next' | 'finish'
 ): Promise<MoveResult> {
 	if (session.mode !== 'self')
-		return { ok: false, status: 409, message: 'Your teacher moves this lesson on.' };
-	if (session.status === 'ended')
-		return { ok: false, status: 409, message: 'This lesson has finished.' };
+		throw new Refused('Your teacher moves this lesson on.', undefined, 409);
+	if (session.status === 'ended') throw new Refused('This lesson has finished.', undefined, 409);
 	const lesson = getLesson(session.lessonId);
-	if (!lesson)
-		return { ok: false, status: 409, message: 'This lesson is not available at the moment.' };
+	if (!lesson) throw new Refused('This lesson is not available at the moment.', undefined, 409);
 	const last = lesson.steps.length - 1;
 	const progress = await getProgress(session.id, pupil.id);
 	const here = Math.max(-1, Math.min(from, last, progress.furthestStep + 1));
 	if (direction === 'finish') {
-		if (here !== last)
-			return { ok: false, status: 400, message: 'Finish is on the last step of the lesson.' };
+		if (here !== last) throw new Refused('Finish is on the last step of the lesson.');
 		await recordStep(session, lesson, pupil.id, last, progress);
 		return { ok: true, step: last, finished: true };
 	}
@@ -182,241 +175,12 @@ const answerSchema = z.object({
 /** The body of POST /session/[sid]/answer, checked, then stored by answers.ts. */
 export async function answerFromRequest(
 	pupil: Pupil,
-	sessionId: number,
-	body: unknown,
-	/** The session, when the route has just loaded and checked it: saves reading it again. */
-	session?: ClassSessionInfo
+	/** As access.ts's assertPupilClassSession returned it for this pupil. */
+	session: ClassSessionInfo,
+	body: unknown
 ): Promise<AnswerResult> {
 	const parsed = answerSchema.safeParse(body);
-	if (!parsed.success) {
-		return {
-			ok: false,
-			status: 400,
-			message: 'That answer could not be read. Please reload the page and try again.'
-		};
-	}
-	return submitAnswer({ pupil, sessionId, session, ...parsed.data });
-}
-
-// ——— the summary ———
-
-/** The number pupils are given for Childline: from facts.yml, through help.ts. */
-export function childlinePhone(): string {
-	return helpContacts().childlinePhone;
-}
-
-export interface PupilSummary {
-	sessionId: number;
-	lesson: { id: string; title: string; objectives: string[] };
-	mode: ClassSessionInfo['mode'];
-	/** The pupil may still go back into the lesson (self-paced and open). */
-	canGoBack: boolean;
-	stepsSeen: number;
-	stepCount: number;
-	/** Right `main` answers out of the scored questions (all but polls). */
-	right: number;
-	scored: number;
-	/** Scored questions not answered yet (completion.ts). */
-	unanswered: number;
-	completed: boolean;
-	/**
-	 * Where a pupil who has not completed the lesson can finish it at their own pace (this
-	 * session while open, or another open to them), with its closing time; null if nowhere.
-	 */
-	finish: { href: string; closesAt: string | null } | null;
-	childline: string;
-}
-
-/**
- * The summary, once it is there to see: the session ended (live: the teacher ended it;
- * self-paced: it closed) or a self-paced pupil finished. Undefined before then.
- */
-export async function pupilSummary(
-	pupil: Pupil,
-	session: ClassSessionInfo
-): Promise<PupilSummary | undefined> {
-	// As it ran: a lesson revised since keeps this session's questions.
-	const lesson = await lessonOfSession(session);
-	if (!lesson) return undefined;
-	const progress = await getProgress(session.id, pupil.id);
-	const open = session.status !== 'ended';
-	if (open && !(session.mode === 'self' && progress.reachedEnd)) return undefined;
-	const { main } = await answersOfPupil(pupil.id, lesson, session.run);
-	const scoredQuestions = lesson.questions.filter((q) => q.scored);
-	const answered = scoredQuestions.filter((q) => main[q.id]);
-	const completion = (await lessonCompletion([pupil.id], lesson)).get(pupil.id);
-	const completed = completion?.state === 'completed' || completion?.state === 'paper';
-	let finish: PupilSummary['finish'] = null;
-	if (!completed) {
-		const place =
-			open && session.mode === 'self'
-				? session
-				: (await openClassSessionsForPupil(pupil)).find(
-						(s) => s.lessonId === lesson.id && s.mode === 'self'
-					);
-		if (place) finish = { href: sessionHref(place.id), closesAt: place.closesAt };
-	}
-	return {
-		sessionId: session.id,
-		lesson: { id: lesson.id, title: lesson.title, objectives: lesson.objectives },
-		mode: session.mode,
-		canGoBack: open && session.mode === 'self',
-		stepsSeen: Math.max(0, progress.furthestStep + 1),
-		stepCount: lesson.steps.length,
-		right: answered.filter((q) => main[q.id].correct === true).length,
-		scored: scoredQuestions.length,
-		unanswered: scoredQuestions.length - answered.length,
-		completed,
-		finish,
-		childline: childlinePhone()
-	};
-}
-
-// ——— the pupil's home ———
-
-export interface PupilHomeSession {
-	id: number;
-	href: string;
-	title: string;
-	summary: string;
-	mode: ClassSessionInfo['mode'];
-	status: ClassSessionInfo['status'];
-	/** Self-paced: the moment it closes (ISO); live: null. */
-	closesAt: string | null;
-	/** Where this pupil is: not opened yet, part way, or reached the end. */
-	progress: 'new' | 'started' | 'finished';
-	/** Words for the button: "Join the lesson", "Start", "Carry on", "Look again". */
-	action: string;
-}
-
-export interface PupilHome {
-	/** Every session the pupil can open now, live first. */
-	sessions: PupilHomeSession[];
-	/** The class's live lesson, if one is on (lobby or running): send the pupil straight in. */
-	live: PupilHomeSession | null;
-}
-
-export async function pupilHomeSessions(pupil: Pupil, now = new Date()): Promise<PupilHome> {
-	const open = await openClassSessionsForPupil(pupil, now);
-	const lessons = [
-		...new Map(
-			open.flatMap((s) => {
-				const lesson = getLesson(s.lessonId);
-				return lesson ? [[lesson.id, lesson] as const] : [];
-			})
-		).values()
-	];
-	const done = await lessonsCompletion([pupil.id], lessons);
-	const sessions: PupilHomeSession[] = [];
-	// One card per lesson: the live one, else the newest (openClassSessionsForPupil's order).
-	const shown = new Set<string>();
-	for (const session of open) {
-		const lesson = getLesson(session.lessonId);
-		if (!lesson) continue; // a lesson with problems to fix is kept away from pupils
-		if (shown.has(lesson.id)) continue;
-		shown.add(lesson.id);
-		const p = await getProgress(session.id, pupil.id);
-		const state = done.get(lesson.id)?.get(pupil.id)?.state;
-		const progress =
-			state === 'completed' || state === 'paper'
-				? 'finished'
-				: p.furthestStep >= 0 || state === 'started'
-					? 'started'
-					: 'new';
-		sessions.push({
-			id: session.id,
-			href: sessionHref(session.id),
-			title: lesson.title,
-			summary: lesson.summary,
-			mode: session.mode,
-			status: session.status,
-			closesAt: session.closesAt,
-			progress,
-			action:
-				session.mode === 'live'
-					? 'Join the lesson'
-					: progress === 'new'
-						? 'Start'
-						: progress === 'started'
-							? 'Carry on'
-							: 'Look again'
-		});
-	}
-	// Live first, then self-paced (openClassSessionsForPupil orders by mode, newest first).
-	sessions.sort((a, b) => (a.mode === b.mode ? 0 : a.mode === 'live' ? -1 : 1));
-	return { sessions, live: sessions.find((s) => s.mode === 'live') ?? null };
-}
-
-// ——— the certificate ———
-
-export interface CertificateLesson {
-	id: string;
-	title: string;
-	done: boolean;
-}
-
-export interface CertificateStatus {
-	/** Every lesson of the programme completed (or marked done on paper). */
-	complete: boolean;
-	/** First name and initial: all a certificate needs, and all Think Safe stores. */
-	name: string;
-	lessons: CertificateLesson[];
-	remaining: CertificateLesson[];
-	/** When the last piece of work was done (YYYY-MM-DD, UK), once complete. */
-	awardedOn: string | null;
-}
-
-/** The latest moment this pupil did work on these lessons. */
-async function lastWorkOn(pupilId: number, lessonIds: string[]): Promise<string | null> {
-	const db = getDb();
-	const [answer, step, paper] = await Promise.all([
-		db
-			.selectFrom('answers')
-			.select((eb) => eb.fn.max('answered_at').as('at'))
-			.where('pupil_id', '=', pupilId)
-			.where('lesson_id', 'in', lessonIds)
-			.executeTakeFirst(),
-		db
-			.selectFrom('progress')
-			.select((eb) => eb.fn.max('updated_at').as('at'))
-			.where('pupil_id', '=', pupilId)
-			.where('lesson_id', 'in', lessonIds)
-			.executeTakeFirst(),
-		db
-			.selectFrom('paper_completions')
-			.select((eb) => eb.fn.max('marked_at').as('at'))
-			.where('pupil_id', '=', pupilId)
-			.where('lesson_id', 'in', lessonIds)
-			.executeTakeFirst()
-	]);
-	const times = [answer?.at, step?.at, paper?.at].filter((t): t is string => !!t);
-	// ISO-8601 UTC text sorts as time does.
-	return times.length ? times.sort().at(-1)! : null;
-}
-
-export async function certificateStatus(
-	pupil: Pick<PupilPrincipal, 'id' | 'firstName' | 'lastInitial'>
-): Promise<CertificateStatus> {
-	const programme: Lesson[] = getLibrary().lessons;
-	const completion = await lessonsCompletion([pupil.id], programme);
-	const lessons: CertificateLesson[] = programme.map((lesson) => {
-		const state = completion.get(lesson.id)?.get(pupil.id)?.state;
-		return { id: lesson.id, title: lesson.title, done: state === 'completed' || state === 'paper' };
-	});
-	const remaining = lessons.filter((l) => !l.done);
-	// An empty library certifies nothing.
-	const complete = lessons.length > 0 && remaining.length === 0;
-	const last = complete
-		? await lastWorkOn(
-				pupil.id,
-				lessons.map((l) => l.id)
-			)
-		: null;
-	return {
-		complete,
-		name: `${pupil.firstName} ${pupil.lastInitial}.`,
-		lessons,
-		remaining,
-		awardedOn: last ? londonDay(new Date(last)) : null
-	};
+	if (!parsed.success)
+		throw new Refused('That answer could not be read. Please reload the page and try again.');
+	return submitAnswer({ pupil, session, ...parsed.data });
 }

@@ -1,41 +1,40 @@
 // Pupils' answers: validated and graded on the server, stored once, acknowledged only
 // after the commit is durable. Concurrent answers share one transaction (group commit)
-// because each synchronous=FULL commit costs an fsync.
+// because each synchronous=FULL commit costs an fsync. An answer that may not be taken is
+// refused by throwing Refused (refusal.ts); the answer endpoint sends it as JSON.
 import { sql, type Transaction } from 'kysely';
-import { getDb, isRefusal, publish } from '../platform';
+import { getDb, isRefusal, publish, Refused, type RefusalStatus } from '../platform';
 import type { Answer, DB, Phase } from '../platform';
-import { getClassSession, isInAudience, type ClassSessionInfo } from './class-sessions';
+import type { ClassSessionInfo } from './class-sessions';
 import { getLesson, gradeAnswer, validateSelection, type Lesson, type Question } from '../lessons';
 import { CLIENT_ID, type AnswerFeedback } from '../../lesson-view';
 import { getProgress } from './progress';
 
 export interface AnswerInput {
 	pupil: { id: number; classId: number };
-	sessionId: number;
+	/**
+	 * The class session, as access.ts's assertPupilClassSession returned it for this pupil: that
+	 * is the one check of who may answer in it (class and audience), made once, by the caller.
+	 */
+	session: ClassSessionInfo;
 	/** Made in the browser; the same id sent again is the same answer. */
 	clientId: string;
 	questionId: string;
 	phase: Phase;
 	selected: unknown;
-	/**
-	 * The session, when the caller has just loaded it through access.ts's
-	 * assertPupilClassSession for this pupil (class and audience checked); otherwise it is read
-	 * and checked here.
-	 */
-	session?: ClassSessionInfo;
 }
 
-export type AnswerResult =
-	| {
-			ok: true;
-			/** False when this submit was a retry or a second try: the first answer stands. */
-			created: boolean;
-			feedback: AnswerFeedback;
-	  }
-	| { ok: false; status: 400 | 403 | 404 | 409; message: string };
+/** A stored answer (a refusal is thrown as Refused instead). */
+export interface AnswerResult {
+	ok: true;
+	/** False when this submit was a retry or a second try: the first answer stands. */
+	created: boolean;
+	feedback: AnswerFeedback;
+}
 
-function refuse(status: 400 | 403 | 404 | 409, message: string): AnswerResult {
-	return { ok: false, status, message };
+/** Why an answer may not be taken, with the status the pupil's answer queue acts on. */
+function refusal(status: RefusalStatus, message: string): Refused {
+	return new Refused(message, undefined, status);
 }
 
 /** What the pupil is told: the key only for a main-phase answer, never in the check. */
@@ -57,43 +56,34 @@ export function feedbackFor(
 	};
 }
 
-/** Checks everything that does not need a write; returns the question on success. */
+/** Checks everything that does not need a write: the question and the sorted selection, or Refused. */
 async function admissible(
 	input: AnswerInput,
-	session: ClassSessionInfo | undefined,
-	lesson: Lesson | undefined,
-	/** True when access.ts has checked the audience already (see AnswerInput.session). */
-	audienceChecked: boolean
-): Promise<{ question: Question; selected: number[] } | AnswerResult> {
+	lesson: Lesson | undefined
+): Promise<{ question: Question; selected: number[] }> {
+	const { session } = input;
 	if (!CLIENT_ID.test(input.clientId))
-		return refuse(400, 'This answer has no valid id. Please reload the page.');
-	if (
-		!session ||
-		session.classId !== input.pupil.classId ||
-		!(audienceChecked || (await isInAudience(session, input.pupil.id)))
-	) {
-		return refuse(404, 'This lesson is not one of yours.');
-	}
+		throw refusal(400, 'This answer has no valid id. Please reload the page.');
 	if (session.status === 'ended')
-		return refuse(409, 'This lesson has finished, so answers are closed.');
-	if (!lesson) return refuse(404, 'This lesson is not available at the moment.');
+		throw refusal(409, 'This lesson has finished, so answers are closed.');
+	if (!lesson) throw refusal(404, 'This lesson is not available at the moment.');
 	const question = lesson.questions.find((q) => q.id === input.questionId);
 	if (!question)
-		return refuse(
+		throw refusal(
 			404,
 			`There is no question "${String(input.questionId).slice(0, 60)}" in this lesson.`
 		);
-	if (input.phase !== 'pre' && input.phase !== 'main') return refuse(400, 'Unknown phase.');
+	if (input.phase !== 'pre' && input.phase !== 'main') throw refusal(400, 'Unknown phase.');
 	if (input.phase === 'pre') {
 		if (!question.check || !question.scored)
-			return refuse(400, 'That question is not in the knowledge check.');
+			throw refusal(400, 'That question is not in the knowledge check.');
 		// "Before" means before the lesson: once a pupil has seen a step, or answered in it (and
 		// so been told the right answers), it is too late.
 		if (
 			(await getProgress(session.id, input.pupil.id)).furthestStep >= 0 ||
 			(await hasMainAnswer(input.pupil.id, lesson.id, session.run))
 		) {
-			return refuse(409, 'The knowledge check is only before the lesson starts.');
+			throw refusal(409, 'The knowledge check is only before the lesson starts.');
 		}
 	} else if (session.mode === 'live') {
 		// A live lesson's question opens when the class reaches its step: never from the lobby,
@@ -105,10 +95,10 @@ async function admissible(
 			step > session.currentStep &&
 			step > (await getProgress(session.id, input.pupil.id)).furthestStep
 		)
-			return refuse(409, 'Your teacher has not reached this question yet.');
+			throw refusal(409, 'Your teacher has not reached this question yet.');
 	}
 	const problem = validateSelection(question, input.selected);
-	if (problem) return refuse(400, problem);
+	if (problem) throw refusal(400, problem);
 	return { question, selected: [...(input.selected as number[])].sort((a, b) => a - b) };
 }
 
@@ -227,16 +217,13 @@ function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: num
 }
 
 export async function submitAnswer(input: AnswerInput, now = new Date()): Promise<AnswerResult> {
-	const given = input.session?.id === input.sessionId;
-	const session = given ? input.session : await getClassSession(input.sessionId, now);
-	const lesson = session && getLesson(session.lessonId);
-	const checked = await admissible(input, session, lesson, given);
-	if ('ok' in checked) return checked;
-	const { question, selected } = checked;
+	const { session } = input;
+	const lesson = getLesson(session.lessonId);
+	const { question, selected } = await admissible(input, lesson);
 	const graded = gradeAnswer(question, selected);
 	const stored = await enqueue({
 		client_id: input.clientId,
-		session_id: session!.id,
+		session_id: session.id,
 		pupil_id: input.pupil.id,
 		lesson_id: lesson!.id,
 		question_id: question.id,
@@ -244,10 +231,10 @@ export async function submitAnswer(input: AnswerInput, now = new Date()): Promis
 		selected: JSON.stringify(selected),
 		correct: graded.correct === null ? null : graded.correct ? 1 : 0,
 		answered_at: now.toISOString(),
-		run: session!.run
+		run: session.run
 	});
 	if (stored.created)
-		publish(session!.id, 'answered', { questionId: question.id, phase: input.phase }, 'staff');
+		publish(session.id, 'answered', { questionId: question.id, phase: input.phase }, 'staff');
 	return {
 		ok: true,
 		created: stored.created,

@@ -1,6 +1,6 @@
 // Completion, the one rule. Every place that says whether a pupil has done a lesson (the
 // pupil's summary and home, the certificate, catch-up, the teacher's screens and every
-// report) asks here, through figures.ts, with facts read by report-facts.ts.
+// report) asks here, through figures.ts, with facts read by reports/facts.ts.
 //
 // A pupil has completed a lesson when their teacher marked it done on paper, or when they
 // were present in a session of it, reached its last step and answered every scored

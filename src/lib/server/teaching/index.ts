@@ -11,19 +11,15 @@ export {
 } from './answers';
 export {
 	type ClassSessionInfo,
-	closingTime,
-	createClassSession,
 	effectiveStatus,
-	endClassSession,
 	getClassSession,
 	isInAudience,
 	listClassSessions,
 	liveSessionOfClass,
-	liveState,
-	openClassSessionsForPupil,
-	revealQuestion,
-	setLiveStep
+	openClassSessionsForPupil
 } from './class-sessions';
+export { closingTime, createClassSession, type NewClassSession } from './class-session-start';
+export { endClassSession, liveState, revealQuestion, setLiveStep } from './live-state';
 export { completionState, type CompletionState, isCompleted } from './completion';
 export {
 	lessonOfSession,

@@ -9,7 +9,7 @@ import {
 	createStaffSession,
 	invalidateStaffSession
 } from '$lib/server/auth';
-import { clientAddress, failWith, parseForm } from '$lib/server/platform';
+import { clientAddress, orRefusal, parseForm, wasRefused } from '$lib/server/platform';
 import { getStaffUser, signIn } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -31,16 +31,17 @@ export const actions: Actions = {
 		const form = await event.request.formData();
 		const parsed = parseForm(SignIn, form, ['email']);
 		if (!parsed.ok) return parsed.failure;
-		const result = await signIn({ ...parsed.data, ip: clientAddress(event) });
-		if (!result.ok) {
-			return failWith(result.message, {}, result.locked ? 429 : 400, { email: parsed.data.email });
-		}
+		// Refused for a wrong password (400) or a locked account (429), the email kept.
+		const userId = await orRefusal(() => signIn({ ...parsed.data, ip: clientAddress(event) }), {
+			email: parsed.data.email
+		});
+		if (wasRefused(userId)) return userId;
 		// A fresh session at every sign-in: an old cookie on this device is ended first.
 		if (event.locals.staff) await invalidateStaffSession(event.locals.staff.sessionId);
 		if (event.locals.pupil) clearSessionCookie(event.cookies, 'pupil', event.url);
-		const session = await createStaffSession(result.userId);
+		const session = await createStaffSession(userId);
 		setSessionCookie(event.cookies, 'staff', event.url, session.token, session.expiresAt);
-		const user = await getStaffUser(result.userId);
+		const user = await getStaffUser(userId);
 		redirect(303, safeNext(event.url.searchParams.get('next')) ?? homeFor(user!.role));
 	}
 };

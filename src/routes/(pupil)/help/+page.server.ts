@@ -4,6 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { fail, redirect } from '@sveltejs/kit';
 import { requirePupil } from '$lib/server/auth';
+import { refusalOf } from '$lib/server/platform';
 import { askForHelp, helpInputFromForm } from '$lib/server/safeguarding';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -18,9 +19,13 @@ export const actions: Actions = {
 		const pupil = requirePupil(event);
 		const form = await event.request.formData();
 		const input = helpInputFromForm(form);
-		const result = await askForHelp(pupil, input);
-		// What they chose and wrote comes back only to this page, so nothing is lost.
-		if (!result.ok) return fail(result.status, { message: result.message, values: input });
+		try {
+			await askForHelp(pupil, input);
+		} catch (caught) {
+			// What they chose and wrote comes back only to this page, so nothing is lost.
+			const refused = refusalOf(caught);
+			return fail(refused.status, { message: refused.message, values: input });
+		}
 		redirect(303, '/help/sent');
 	}
 };

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { requireStaff, setSessionCookie, createStaffSession } from '$lib/server/auth';
-import { failWith, parseForm } from '$lib/server/platform';
+import { orRefusal, parseForm, wasRefused } from '$lib/server/platform';
 import { changePassword, getStaffUser } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -33,9 +33,10 @@ export const actions: Actions = {
 		const staff = requireStaff(event);
 		const parsed = parseForm(Change, await event.request.formData());
 		if (!parsed.ok) return parsed.failure;
-		const result = await changePassword(staff, parsed.data.current, parsed.data.password);
-		if (!result.ok)
-			return failWith(result.message, result.field ? { [result.field]: result.message } : {});
+		const changed = await orRefusal(() =>
+			changePassword(staff, parsed.data.current, parsed.data.password)
+		);
+		if (wasRefused(changed)) return changed;
 		// Every session ended with the change; this device gets a fresh one.
 		const session = await createStaffSession(staff.id);
 		setSessionCookie(event.cookies, 'staff', event.url, session.token, session.expiresAt);

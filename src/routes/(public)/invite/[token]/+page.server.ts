@@ -8,7 +8,7 @@ import {
 	createStaffSession,
 	invalidateStaffSession
 } from '$lib/server/auth';
-import { failWith, parseForm } from '$lib/server/platform';
+import { orRefusal, parseForm, wasRefused } from '$lib/server/platform';
 import { acceptInvitation, findOpenInvitation, getStaffUser } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -41,18 +41,16 @@ export const actions: Actions = {
 		const parsed = parseForm(Accept, await event.request.formData(), ['displayName', 'email']);
 		if (!parsed.ok) return parsed.failure;
 		const { displayName, email, password } = parsed.data;
-		const result = await acceptInvitation(event.params.token, { displayName, email, password });
-		if (!result.ok) {
-			return failWith(result.message, result.field ? { [result.field]: result.message } : {}, 400, {
-				displayName,
-				email
-			});
-		}
+		const userId = await orRefusal(
+			() => acceptInvitation(event.params.token, { displayName, email, password }),
+			{ displayName, email }
+		);
+		if (wasRefused(userId)) return userId;
 		if (event.locals.staff) await invalidateStaffSession(event.locals.staff.sessionId);
 		clearSessionCookie(event.cookies, 'pupil', event.url);
-		const session = await createStaffSession(result.userId);
+		const session = await createStaffSession(userId);
 		setSessionCookie(event.cookies, 'staff', event.url, session.token, session.expiresAt);
-		const user = await getStaffUser(result.userId);
+		const user = await getStaffUser(userId);
 		redirect(303, homeFor(user!.role));
 	}
 };

@@ -1,7 +1,7 @@
 import { redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { allowAnyone } from '$lib/server/auth';
-import { failWith, parseForm } from '$lib/server/platform';
+import { orRefusal, parseForm, wasRefused } from '$lib/server/platform';
 import { findOpenReset, resetPassword } from '$lib/server/people';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -24,8 +24,8 @@ export const actions: Actions = {
 		allowAnyone(event);
 		const parsed = parseForm(Reset, await event.request.formData());
 		if (!parsed.ok) return parsed.failure;
-		const result = await resetPassword(event.params.token, parsed.data.password);
-		if (!result.ok) return failWith(result.message, { password: result.message });
+		const reset = await orRefusal(() => resetPassword(event.params.token, parsed.data.password));
+		if (wasRefused(reset)) return reset;
 		redirect(303, '/sign-in?reset=1');
 	}
 };

@@ -1,7 +1,9 @@
 // The request for help as the page's outbox sends it (JSON, and again with the same
-// client id after a dropped connection: stored once).
+// client id after a dropped connection: stored once). A refusal goes back as
+// `{ ok: false, message }` with its status: the outbox waits and retries on a 5xx or 429 only.
 import { json } from '@sveltejs/kit';
 import { requirePupil } from '$lib/server/auth';
+import { refusalJson } from '$lib/server/platform';
 import { askForHelp } from '$lib/server/safeguarding';
 import type { RequestHandler } from './$types';
 
@@ -13,7 +15,10 @@ export const POST: RequestHandler = async (event) => {
 	} catch {
 		body = undefined;
 	}
-	const result = await askForHelp(pupil, body);
-	if (!result.ok) return json({ ok: false, message: result.message }, { status: result.status });
+	try {
+		await askForHelp(pupil, body);
+	} catch (caught) {
+		return refusalJson(caught);
+	}
 	return json({ ok: true });
 };

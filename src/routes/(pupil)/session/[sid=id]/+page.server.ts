@@ -3,6 +3,7 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { assertPupilClassSession, parseId } from '$lib/server/access';
 import { requirePupil } from '$lib/server/auth';
+import { refusalOf } from '$lib/server/platform';
 import {
 	moveSchema,
 	movePupil,
@@ -32,9 +33,15 @@ function move(direction: 'previous' | 'next' | 'finish') {
 		if (session.status === 'ended') redirect(303, summaryHref(session.id));
 		const parsed = moveSchema.safeParse(Object.fromEntries(await event.request.formData()));
 		if (!parsed.success) return fail(400, { message: 'Please reload the page and try again.' });
-		const result = await movePupil(pupil, session, parsed.data.step, direction);
-		if (!result.ok) return fail(result.status, { message: result.message });
-		redirect(303, result.finished ? summaryHref(session.id) : sessionHref(session.id));
+		let finished: boolean;
+		try {
+			({ finished } = await movePupil(pupil, session, parsed.data.step, direction));
+		} catch (caught) {
+			// The page shows only the message: the same failure as before the refusal convention.
+			const refused = refusalOf(caught);
+			return fail(refused.status, { message: refused.message });
+		}
+		redirect(303, finished ? summaryHref(session.id) : sessionHref(session.id));
 	};
 }
 

@@ -6,7 +6,13 @@ import { error, redirect, type RequestEvent } from '@sveltejs/kit';
 import { assertCanReadHelpRequests, parseId } from '$lib/server/access';
 import { requireStaff } from '$lib/server/auth';
 import { recordsKeptFor } from '$lib/server/records';
-import { clientAddress, failWith, formValues } from '$lib/server/platform';
+import {
+	clientAddress,
+	formValues,
+	refusalError,
+	refusalFailure,
+	refusalOf
+} from '$lib/server/platform';
 import {
 	acknowledgeHelpRequest,
 	addHelpNote,
@@ -39,17 +45,22 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
 	acknowledge: async (event) => {
 		const { staff, schoolId, id } = await guard(event);
-		const result = await acknowledgeHelpRequest(staff, schoolId, id);
-		if (!result.ok) error(result.status, result.message);
+		try {
+			await acknowledgeHelpRequest(staff, schoolId, id);
+		} catch (caught) {
+			refusalError(caught);
+		}
 		redirect(303, `/concerns/${id}`);
 	},
 	note: async (event) => {
 		const { staff, schoolId, id } = await guard(event);
 		const values = formValues(await event.request.formData());
-		const result = await addHelpNote(staff, schoolId, id, values);
-		if (!result.ok) {
-			if (result.status === 404) error(404, result.message);
-			return failWith(result.message, { body: result.message }, result.status, values);
+		try {
+			await addHelpNote(staff, schoolId, id, values);
+		} catch (caught) {
+			// A request that is not the school's is "not found"; a note to fix stays on the form.
+			if (refusalOf(caught).status === 404) refusalError(caught);
+			return refusalFailure(caught, values);
 		}
 		redirect(303, `/concerns/${id}`);
 	}

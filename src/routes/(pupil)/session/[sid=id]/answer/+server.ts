@@ -1,8 +1,10 @@
 // A pupil's answer, sent by fetch from the lesson screen (and again, with the same
-// client id, after a dropped connection). Graded and stored by answers.ts.
+// client id, after a dropped connection). Graded and stored by answers.ts; a refusal goes
+// back as `{ ok: false, message }` with its status, which the pupil's answer queue reads.
 import { json } from '@sveltejs/kit';
 import { assertPupilClassSession, parseId } from '$lib/server/access';
 import { requirePupil } from '$lib/server/auth';
+import { refusalJson } from '$lib/server/platform';
 import { answerFromRequest } from '$lib/server/screens';
 import type { RequestHandler } from './$types';
 
@@ -15,7 +17,10 @@ export const POST: RequestHandler = async (event) => {
 	} catch {
 		body = undefined;
 	}
-	const result = await answerFromRequest(pupil, session.id, body, session);
-	if (!result.ok) return json({ ok: false, message: result.message }, { status: result.status });
-	return json({ ok: true, created: result.created, feedback: result.feedback });
+	try {
+		const result = await answerFromRequest(pupil, session, body);
+		return json({ ok: true, created: result.created, feedback: result.feedback });
+	} catch (caught) {
+		return refusalJson(caught);
+	}
 };

@@ -1,5 +1,5 @@
 // Erasing a pupil's records now, at their family's request: what will go and what stays,
-// a confirmation, then the erasure. An open request for help stops it (pupil-erasure.ts).
+// a confirmation, then the erasure. An open request for help stops it (records/erasure.ts).
 import { fail, redirect } from '@sveltejs/kit';
 import { failWith } from '$lib/server/platform';
 import { erasePupil, erasurePreview } from '$lib/server/records';
