@@ -19,7 +19,7 @@ import {
 	useHandle,
 	type Handle
 } from '../../src/lib/server/platform/db';
-import type { Lesson, Question } from '../../src/lib/server/lessons';
+import type { Lesson } from '../../src/lib/server/lessons';
 import { loadFacts } from '../../src/lib/server/reports/facts';
 import {
 	figures,
@@ -28,167 +28,69 @@ import {
 	weeksOf
 } from '../../src/lib/server/reports/group-figures';
 import { useTestDatabase } from './context';
+import * as borough from './random-borough';
 
 const ctx = useTestDatabase();
 
-function question(lesson: string, i: number, scored = i % 4 !== 3): Question {
-	return {
-		id: `${lesson}-q${i}`,
-		type: 'single',
-		promptHtml: `Question ${i}`,
-		options: [
-			{ text: 'Right', html: 'Right', correct: true },
-			{ text: 'Wrong', html: 'Wrong', correct: false }
-		],
-		check: i % 2 === 0,
-		stepId: 'a',
-		scored
-	} as Question;
-}
-
-function lesson(id: string, questions: number): Lesson {
-	return {
-		id,
-		title: `Lesson ${id}`,
-		steps: [{ id: 'a', index: 0, title: 'A', blocks: [] }],
-		questions: Array.from({ length: questions }, (_, i) => question(id, i))
-	} as unknown as Lesson;
-}
-
-const LESSONS = [lesson('one', 4), lesson('two', 5), lesson('three', 3)];
 /** The same programme after its second lesson's file changed: a question gone, one a poll. */
 const CHANGED = [
-	LESSONS[0],
+	borough.LESSONS[0],
 	{
-		...LESSONS[1],
-		questions: [question('two', 0), question('two', 1, false), question('two', 3)]
+		...borough.LESSONS[1],
+		questions: [
+			borough.question('two', 0),
+			borough.question('two', 1, false),
+			borough.question('two', 3)
+		]
 	} as Lesson,
-	LESSONS[2]
+	borough.LESSONS[2]
 ];
-const YEARS = ['2026/27', '2025/26'];
 const DAYS = ['2026-11-02T09:00:00.000Z', '2026-11-04T13:00:00.000Z', '2026-11-10T09:00:00.000Z'];
 
-interface Borough {
+interface Borough extends borough.Rows {
 	handle: Handle;
-	schools: number[];
-	/** Classes 0 and 1 are this year's, 2 last year's, 3 this year's in the second school. */
-	classes: number[];
-	pupils: number[];
-	sessions: number[];
-	staff: number;
 }
 
 let runs = 0;
 
-/** A fresh database with two schools, four classes, twelve pupils and five sessions. */
+/**
+ * A fresh database with two schools, four classes (0 and 1 this year's, 2 last year's, 3 this
+ * year's in the second school), twelve pupils and five sessions.
+ */
 async function newBorough(): Promise<Borough> {
 	const handle = openDatabase(path.join(ctx.dir, `run-${++runs}.db`));
 	await migrateToLatest(handle.db);
 	useHandle(handle);
-	const db = handle.db;
-	const now = nowIso();
-	const schools: number[] = [];
-	for (const name of ['North', 'South'])
-		schools.push(
-			(
-				await db
-					.insertInto('schools')
-					.values({ name, created_at: now })
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id
-		);
-	const staff = (
-		await db
-			.insertInto('staff_users')
-			.values({
-				email: 't@example.test',
-				display_name: 'T',
-				role: 'teacher',
-				school_id: schools[0],
-				created_at: now
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow()
-	).id;
-	const classes: number[] = [];
-	for (const [i, [school, year]] of (
-		[
+	const rows = await borough.insertRows(handle.db, {
+		schools: ['North', 'South'],
+		classes: [
 			[0, 0],
 			[0, 0],
 			[0, 1],
 			[1, 0]
-		] as const
-	).entries())
-		classes.push(
-			(
-				await db
-					.insertInto('classes')
-					.values({
-						school_id: schools[school],
-						name: `Class ${i}`,
-						year_group: 6,
-						academic_year: YEARS[year],
-						code: `CODE${i}`,
-						created_at: now
-					})
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id
-		);
-	const pupils: number[] = [];
-	for (let i = 0; i < 12; i++)
-		pupils.push(
-			(
-				await db
-					.insertInto('pupils')
-					.values({
-						class_id: classes[i % 4],
-						first_name: `P${i}`,
-						last_initial: 'A',
-						picture_password: `x-${i}`,
-						created_at: now
-					})
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id
-		);
-	const borough = { handle, schools, classes, pupils, sessions: [] as number[], staff };
-	for (let i = 0; i < 5; i++) await newSession(borough, i % 4, i % 3, i % 3);
-	return borough;
+		],
+		pupils: 12
+	});
+	const b = { handle, ...rows };
+	for (let i = 0; i < 5; i++) await newSession(b, i % 4, i % 3, i % 3);
+	return b;
 }
 
+/** A session waiting in the lobby. */
 async function newSession(b: Borough, cls: number, lessonIndex: number, day: number) {
-	const { id } = await b.handle.db
-		.insertInto('class_sessions')
-		.values({
-			class_id: b.classes[cls],
-			lesson_id: LESSONS[lessonIndex].id,
-			lesson_hash: 'h',
-			// Self-paced: a class may have many at once, where it may have one live session.
-			mode: 'self',
-			status: 'lobby',
-			current_step: 0,
-			created_at: DAYS[day]
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	b.sessions.push(id);
+	await borough.insertSession(b.handle.db, b, {
+		cls,
+		lessonIndex,
+		createdAt: DAYS[day],
+		status: 'lobby'
+	});
 }
 
 const i = () => fc.nat({ max: 99 });
 // Weighted towards what happens most, and what interacts most: marks, answers, sessions.
+const weights = { attend: 5, unattend: 1, unanswer: 1, status: 4, newSession: 1, archiveSchool: 1 };
 const op = fc.oneof(
-	{
-		weight: 5,
-		arbitrary: fc.record({
-			t: fc.constant('attend' as const),
-			p: i(),
-			s: i(),
-			present: fc.boolean()
-		})
-	},
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('unattend' as const), p: i(), s: i() }) },
+	...borough.sharedWrites(i, weights),
 	{
 		weight: 4,
 		arbitrary: fc.record({
@@ -200,7 +102,6 @@ const op = fc.oneof(
 			right: fc.boolean()
 		})
 	},
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('unanswer' as const), p: i() }) },
 	{
 		weight: 2,
 		arbitrary: fc.record({ t: fc.constant('end' as const), p: i(), s: i(), reached: fc.boolean() })
@@ -208,14 +109,6 @@ const op = fc.oneof(
 	{
 		weight: 1,
 		arbitrary: fc.record({ t: fc.constant('paper' as const), p: i(), l: i(), on: fc.boolean() })
-	},
-	{
-		weight: 4,
-		arbitrary: fc.record({
-			t: fc.constant('status' as const),
-			s: i(),
-			status: fc.constantFrom('lobby', 'running', 'ended' as const)
-		})
 	},
 	{
 		weight: 2,
@@ -229,20 +122,10 @@ const op = fc.oneof(
 		weight: 1,
 		arbitrary: fc.record({ t: fc.constant('archiveClass' as const), c: i(), on: fc.boolean() })
 	},
-	{
-		weight: 1,
-		arbitrary: fc.record({ t: fc.constant('archiveSchool' as const), c: i(), on: fc.boolean() })
-	},
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('move' as const), p: i() }) },
-	{
-		weight: 1,
-		arbitrary: fc.record({ t: fc.constant('newSession' as const), c: i(), l: i(), d: i() })
-	},
 	{ weight: 1, arbitrary: fc.record({ t: fc.constant('deleteSession' as const), s: i() }) }
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
-
-const pick = <T>(list: T[], n: number) => list[n % list.length];
 
 async function apply(b: Borough, o: Op): Promise<void> {
 	const db = b.handle.db;
@@ -252,62 +135,34 @@ async function apply(b: Borough, o: Op): Promise<void> {
 			? db
 					.selectFrom('class_sessions')
 					.select(['id', 'lesson_id'])
-					.where('id', '=', pick(b.sessions, n))
+					.where('id', '=', borough.pickOf(b.sessions, n))
 					.executeTakeFirst()
 			: undefined;
 	// A pupil takes part in their own class's sessions only (the app checks it on joining).
-	const sessionOf = async (pupil: number, n: number) => {
-		const own = await db
-			.selectFrom('class_sessions as s')
-			.innerJoin('pupils as p', 'p.class_id', 's.class_id')
-			.select(['s.id', 's.lesson_id'])
-			.where('p.id', '=', pick(b.pupils, pupil))
-			.orderBy('s.id')
-			.execute();
-		return own.length ? pick(own, n) : undefined;
-	};
+	const sessionOf = (pupil: number, n: number) =>
+		borough.ownSession(db, borough.pickOf(b.pupils, pupil), n);
 	switch (o.t) {
 		case 'attend': {
 			const s = await sessionOf(o.p, o.s);
-			if (!s) return;
-			await db
-				.insertInto('attendance')
-				.values({
-					session_id: s.id,
-					pupil_id: pick(b.pupils, o.p),
-					status: o.present ? 'present' : 'absent',
-					source: 'teacher',
-					updated_at: now
-				})
-				.onConflict((oc) =>
-					oc.columns(['session_id', 'pupil_id']).doUpdateSet({
-						status: o.present ? 'present' : 'absent'
-					})
-				)
-				.execute();
+			if (s) await borough.attend(db, borough.pickOf(b.pupils, o.p), s.id, o.present);
 			return;
 		}
 		case 'unattend': {
 			const s = await sessionOf(o.p, o.s);
-			if (!s) return;
-			await db
-				.deleteFrom('attendance')
-				.where('session_id', '=', s.id)
-				.where('pupil_id', '=', pick(b.pupils, o.p))
-				.execute();
+			if (s) await borough.unattend(db, borough.pickOf(b.pupils, o.p), s.id);
 			return;
 		}
 		case 'answer': {
 			const s = await sessionOf(o.p, o.s);
 			if (!s) return;
-			const lessonOf = LESSONS.find((l) => l.id === s.lesson_id)!;
-			const q = pick(lessonOf.questions, o.q);
+			const lessonOf = borough.LESSONS.find((l) => l.id === s.lesson_id)!;
+			const q = borough.pickOf(lessonOf.questions, o.q);
 			await db
 				.insertInto('answers')
 				.values({
 					client_id: `c-${Math.random()}`,
 					session_id: s.id,
-					pupil_id: pick(b.pupils, o.p),
+					pupil_id: borough.pickOf(b.pupils, o.p),
 					lesson_id: s.lesson_id,
 					question_id: q.id,
 					phase: o.pre ? 'pre' : 'main',
@@ -319,15 +174,8 @@ async function apply(b: Borough, o: Op): Promise<void> {
 				.execute();
 			return;
 		}
-		case 'unanswer': {
-			const first = await db
-				.selectFrom('answers')
-				.select('id')
-				.where('pupil_id', '=', pick(b.pupils, o.p))
-				.executeTakeFirst();
-			if (first) await db.deleteFrom('answers').where('id', '=', first.id).execute();
-			return;
-		}
+		case 'unanswer':
+			return borough.unanswer(db, borough.pickOf(b.pupils, o.p));
 		case 'end': {
 			const s = await sessionOf(o.p, o.s);
 			if (!s) return;
@@ -335,7 +183,7 @@ async function apply(b: Borough, o: Op): Promise<void> {
 				.insertInto('progress')
 				.values({
 					session_id: s.id,
-					pupil_id: pick(b.pupils, o.p),
+					pupil_id: borough.pickOf(b.pupils, o.p),
 					lesson_id: s.lesson_id,
 					current_step: 0,
 					furthest_step: 0,
@@ -348,23 +196,14 @@ async function apply(b: Borough, o: Op): Promise<void> {
 				.execute();
 			return;
 		}
-		case 'paper': {
-			const pupilId = pick(b.pupils, o.p);
-			const lessonId = pick(LESSONS, o.l).id;
-			if (o.on)
-				await db
-					.insertInto('paper_completions')
-					.values({ pupil_id: pupilId, lesson_id: lessonId, marked_by: b.staff, marked_at: now })
-					.onConflict((oc) => oc.doNothing())
-					.execute();
-			else
-				await db
-					.deleteFrom('paper_completions')
-					.where('pupil_id', '=', pupilId)
-					.where('lesson_id', '=', lessonId)
-					.execute();
-			return;
-		}
+		case 'paper':
+			return borough.markPaper(db, {
+				pupilId: borough.pickOf(b.pupils, o.p),
+				lessonId: borough.pickOf(borough.LESSONS, o.l).id,
+				staff: b.staff,
+				at: now,
+				on: o.on
+			});
 		case 'status': {
 			const s = await sessionRow(o.s);
 			if (!s) return;
@@ -391,29 +230,14 @@ async function apply(b: Borough, o: Op): Promise<void> {
 			return;
 		}
 		case 'archivePupil':
-			await db
-				.updateTable('pupils')
-				.set({ archived_at: o.on ? now : null })
-				.where('id', '=', pick(b.pupils, o.p))
-				.execute();
-			return;
+			return borough.setArchived(db, 'pupils', borough.pickOf(b.pupils, o.p), o.on);
 		case 'archiveClass':
-			await db
-				.updateTable('classes')
-				.set({ archived_at: o.on ? now : null })
-				.where('id', '=', pick(b.classes, o.c))
-				.execute();
-			return;
+			return borough.setArchived(db, 'classes', borough.pickOf(b.classes, o.c), o.on);
 		case 'archiveSchool':
-			await db
-				.updateTable('schools')
-				.set({ archived_at: o.on ? now : null })
-				.where('id', '=', pick(b.schools, o.c))
-				.execute();
-			return;
+			return borough.setArchived(db, 'schools', borough.pickOf(b.schools, o.c), o.on);
 		case 'move': {
 			// To the next class, whatever its school or academic year (a pupil repeating Year 6).
-			const pupilId = pick(b.pupils, o.p);
+			const pupilId = borough.pickOf(b.pupils, o.p);
 			const row = await db
 				.selectFrom('pupils')
 				.select('class_id')
@@ -438,9 +262,9 @@ async function apply(b: Borough, o: Op): Promise<void> {
 
 const FILTERS: TotalsFilter[] = [
 	{},
-	{ academicYear: YEARS[0] },
+	{ academicYear: borough.YEARS[0] },
 	{ lessonId: 'two' },
-	{ academicYear: YEARS[1], lessonId: 'one' }
+	{ academicYear: borough.YEARS[1], lessonId: 'one' }
 ];
 
 /** What the class and school reports would count: worked out afresh, from the tables. */
@@ -500,11 +324,15 @@ describe('the borough totals kept in memory', () => {
 					const b = await newBorough();
 					try {
 						// Built before the writes, so every write reaches it as a change.
-						await kept({}, LESSONS);
+						await kept({}, borough.LESSONS);
 						for (const [n, [o, look]] of ops.entries()) {
 							await apply(b, o);
 							if (look || n === ops.length - 1)
-								await expectAgree(b, LESSONS, `after ${JSON.stringify(ops.slice(0, n + 1))}`);
+								await expectAgree(
+									b,
+									borough.LESSONS,
+									`after ${JSON.stringify(ops.slice(0, n + 1))}`
+								);
 						}
 					} finally {
 						await b.handle.db.destroy();
@@ -520,15 +348,15 @@ describe('the borough totals kept in memory', () => {
 		const b = await newBorough();
 		await apply(b, { t: 'status', s: 0, status: 'running' });
 		await apply(b, { t: 'attend', p: 4, s: 0, present: false });
-		let totals = (await kept({}, LESSONS)).figures.totals;
+		let totals = (await kept({}, borough.LESSONS)).figures.totals;
 		expect(totals.sessionsDelivered).toBe(0);
 		expect(totals.reached).toBe(0);
 		// Pupil 0 arrives: the session now counts, and so does pupil 4's absence.
 		await apply(b, { t: 'attend', p: 0, s: 0, present: true });
-		totals = (await kept({}, LESSONS)).figures.totals;
+		totals = (await kept({}, borough.LESSONS)).figures.totals;
 		expect(totals.sessionsDelivered).toBe(1);
 		expect(totals.reached).toBe(1);
-		await expectAgree(b, LESSONS, 'after the first arrival');
+		await expectAgree(b, borough.LESSONS, 'after the first arrival');
 	});
 
 	it('follow a lesson file that changed after pupils answered it', async () => {
@@ -563,14 +391,18 @@ describe('the borough totals kept in memory', () => {
 						question_id: `two-q${q}`,
 						phase: 'main',
 						selected: '[0]',
-						correct: LESSONS[1].questions[q].scored ? (q !== 2 && (p + q) % 3 !== 0 ? 1 : 0) : null,
+						correct: borough.LESSONS[1].questions[q].scored
+							? q !== 2 && (p + q) % 3 !== 0
+								? 1
+								: 0
+							: null,
 						answered_at: nowIso()
 					})
 					.execute();
 		}
-		await expectAgree(b, LESSONS, 'before the change');
+		await expectAgree(b, borough.LESSONS, 'before the change');
 		await expectAgree(b, CHANGED, 'after the change');
-		const before = (await kept({ lessonId: 'two' }, LESSONS)).figures.totals.averageScore;
+		const before = (await kept({ lessonId: 'two' }, borough.LESSONS)).figures.totals.averageScore;
 		const after = (await kept({ lessonId: 'two' }, CHANGED)).figures.totals.averageScore;
 		expect(before.suppressed).toBe(false);
 		expect(after.value).toBeGreaterThan(before.value!);
@@ -587,25 +419,25 @@ describe('the borough totals kept in memory', () => {
 			.execute();
 		await apply(b, { t: 'attend', p: 0, s: 0, present: true });
 		await apply(b, { t: 'attend', p: 4, s: 0, present: false });
-		const open = await boroughTotals({}, LESSONS);
+		const open = await boroughTotals({}, borough.LESSONS);
 		expect(open.totals.sessionsDelivered).toBe(0);
 		expect(open.expires).toBe('2026-11-20T10:00:00.000Z');
 		vi.setSystemTime(new Date('2026-11-20T10:30:00.000Z'));
-		const closed = await boroughTotals({}, LESSONS);
+		const closed = await boroughTotals({}, borough.LESSONS);
 		expect(closed.totals.sessionsDelivered).toBe(1);
 		expect(closed.totals.attendance.display).not.toBe(open.totals.attendance.display);
-		await expectAgree(b, LESSONS, 'after closing');
+		await expectAgree(b, borough.LESSONS, 'after closing');
 	});
 
 	it('give every request arriving together the same, up-to-date answer', async () => {
 		const b = await newBorough();
-		await kept({}, LESSONS);
+		await kept({}, borough.LESSONS);
 		for (let p = 0; p < 12; p++) await apply(b, { t: 'attend', p, s: p % 6, present: p % 5 !== 0 });
-		const together = await Promise.all(Array.from({ length: 5 }, () => kept({}, LESSONS)));
-		const expected = await worked(b, {}, LESSONS);
+		const together = await Promise.all(Array.from({ length: 5 }, () => kept({}, borough.LESSONS)));
+		const expected = await worked(b, {}, borough.LESSONS);
 		for (const answer of together) expect(answer).toEqual(expected);
 		// Nothing was applied twice: asking again still agrees.
-		expect(await kept({}, LESSONS)).toEqual(expected);
+		expect(await kept({}, borough.LESSONS)).toEqual(expected);
 	});
 
 	it('are not told about sign-in attempts or steps in a lesson, which change no figure', async () => {

@@ -23,7 +23,7 @@ import {
 	suppressGain,
 	suppressRate
 } from '../../src/lib/server/reports/disclosure';
-import type { Lesson, Question } from '../../src/lib/server/lessons';
+import type { Lesson } from '../../src/lib/server/lessons';
 
 import { boroughDashboard } from '../../src/lib/server/reports/borough-dashboard';
 import { classReport } from '../../src/lib/server/reports/class-report';
@@ -31,36 +31,10 @@ import type { Figures } from '../../src/lib/server/reports/figures';
 import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import type { ReportFilter } from '../../src/lib/server/reports/scope';
 import { useTestDatabase } from './context';
+import * as borough from './random-borough';
 
 const ctx = useTestDatabase();
 
-function question(lesson: string, i: number): Question {
-	return {
-		id: `${lesson}-q${i}`,
-		type: 'single',
-		promptHtml: `Question ${i}`,
-		options: [
-			{ text: 'Right', html: 'Right', correct: true },
-			{ text: 'Wrong', html: 'Wrong', correct: false }
-		],
-		check: i % 2 === 0,
-		stepId: 'a',
-		// Every fourth question is a poll.
-		scored: i % 4 !== 3
-	} as Question;
-}
-
-function lesson(id: string, questions: number): Lesson {
-	return {
-		id,
-		title: `Lesson ${id}`,
-		steps: [{ id: 'a', index: 0, title: 'A', blocks: [] }],
-		questions: Array.from({ length: questions }, (_, i) => question(id, i))
-	} as unknown as Lesson;
-}
-
-const LESSONS = [lesson('one', 4), lesson('two', 5), lesson('three', 3)];
-const YEARS = ['2026/27', '2025/26'];
 const DAYS = ['2025-11-03T09:00:00.000Z', '2026-11-02T09:00:00.000Z', '2026-11-10T13:00:00.000Z'];
 /** School and year of each class: two schools with a class of last year, a third without. */
 const CLASSES: [number, number][] = [
@@ -155,7 +129,7 @@ function reference(raw: Raw, filter: ReportFilter) {
 	const classOf = new Map(raw.classes.map((c) => [c.id, c]));
 	const schoolOpen = new Map(raw.schools.map((s) => [s.id, s.archived_at === null]));
 	const sessionOf = new Map(raw.sessions.map((s) => [s.id, s]));
-	const lessons = LESSONS.filter((l) => !filter.lessonId || l.id === filter.lessonId);
+	const lessons = borough.LESSONS.filter((l) => !filter.lessonId || l.id === filter.lessonId);
 	const inDates = (at: string) =>
 		(!filter.from || at.slice(0, 10) >= filter.from) &&
 		(!filter.to || at.slice(0, 10) <= filter.to);
@@ -250,9 +224,9 @@ function reference(raw: Raw, filter: ReportFilter) {
 	const pupilsOf = (pick: Pick) =>
 		raw.pupils.filter((p) => {
 			const c = classOf.get(p.class_id)!;
-			const borough = pick.classId === undefined && pick.schoolId === undefined;
+			const boroughWide = pick.classId === undefined && pick.schoolId === undefined;
 			return (
-				(!borough || schoolOpen.get(c.school_id)) &&
+				(!boroughWide || schoolOpen.get(c.school_id)) &&
 				(pick.classId === undefined || c.id === pick.classId) &&
 				(pick.schoolId === undefined || c.school_id === pick.schoolId) &&
 				(!filter.academicYear || c.academic_year === filter.academicYear)
@@ -377,13 +351,7 @@ function isoWeek(iso: string): string {
 
 // ——— a random borough ———
 
-interface Borough {
-	schools: number[];
-	classes: number[];
-	pupils: number[];
-	sessions: number[];
-	staff: number;
-}
+type Borough = borough.Rows;
 
 /** A small deterministic generator, so that a failing seed builds the same borough again. */
 function generator(seed: number) {
@@ -405,65 +373,12 @@ async function newBorough(seed: number): Promise<Borough> {
 	useHandle(handle);
 	ctx.handle = handle;
 	const db = handle.db;
-	const now = nowIso();
 	const rand = generator(seed);
-	const b: Borough = { schools: [], classes: [], pupils: [], sessions: [], staff: 0 };
-	for (const name of ['North', 'South', 'East'])
-		b.schools.push(
-			(
-				await db
-					.insertInto('schools')
-					.values({ name, created_at: now })
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id
-		);
-	b.staff = (
-		await db
-			.insertInto('staff_users')
-			.values({
-				email: 't@example.test',
-				display_name: 'T',
-				role: 'teacher',
-				school_id: b.schools[0],
-				created_at: now
-			})
-			.returning('id')
-			.executeTakeFirstOrThrow()
-	).id;
-	for (const [i, [school, year]] of CLASSES.entries())
-		b.classes.push(
-			(
-				await db
-					.insertInto('classes')
-					.values({
-						school_id: b.schools[school],
-						name: `Class ${i}`,
-						year_group: 6,
-						academic_year: YEARS[year],
-						code: `CODE${i}`,
-						created_at: now
-					})
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id
-		);
-	for (let i = 0; i < CLASSES.length * PUPILS_PER_CLASS; i++)
-		b.pupils.push(
-			(
-				await db
-					.insertInto('pupils')
-					.values({
-						class_id: b.classes[i % CLASSES.length],
-						first_name: `P${i}`,
-						last_initial: 'A',
-						picture_password: `x-${i}`,
-						created_at: now
-					})
-					.returning('id')
-					.executeTakeFirstOrThrow()
-			).id
-		);
+	const b = await borough.insertRows(db, {
+		schools: ['North', 'South', 'East'],
+		classes: CLASSES,
+		pupils: CLASSES.length * PUPILS_PER_CLASS
+	});
 	// Every class has two lessons (last year's classes a year ago); most pupils were there and
 	// answered, so that most figures rest on enough pupils to be shown.
 	await db.transaction().execute(async (trx) => {
@@ -475,8 +390,8 @@ async function newBorough(seed: number): Promise<Borough> {
 				for (let p = c; p < b.pupils.length; p += CLASSES.length) {
 					const roll = rand(10);
 					if (roll === 0) continue;
-					await attend(b, p, id, roll > 1);
-					if (roll > 1) await work(b, p, { id, lesson_id: LESSONS[l].id }, rand(1 << 20));
+					await borough.attend(trx, borough.pickOf(b.pupils, p), id, roll > 1);
+					if (roll > 1) await work(b, p, { id, lesson_id: borough.LESSONS[l].id }, rand(1 << 20));
 				}
 			}
 	});
@@ -488,63 +403,24 @@ async function newBorough(seed: number): Promise<Borough> {
 let writer: Kysely<DB> | undefined;
 const w = () => writer ?? ctx.handle.db;
 
-async function newSession(
+function newSession(
 	b: Borough,
 	cls: number,
 	lessonIndex: number,
 	day: number,
 	status: 'lobby' | 'running' | 'ended'
 ): Promise<number> {
-	const { id } = await w()
-		.insertInto('class_sessions')
-		.values({
-			class_id: b.classes[cls],
-			lesson_id: LESSONS[lessonIndex].id,
-			lesson_hash: 'h',
-			// Self-paced: a class may have many at once, where it may have one live session.
-			mode: 'self',
-			status,
-			current_step: 0,
-			created_at: DAYS[day]
-		})
-		.returning('id')
-		.executeTakeFirstOrThrow();
-	b.sessions.push(id);
-	return id;
-}
-
-async function attend(b: Borough, p: number, sessionId: number, present: boolean) {
-	const status = present ? 'present' : 'absent';
-	await w()
-		.insertInto('attendance')
-		.values({
-			session_id: sessionId,
-			pupil_id: pickOf(b.pupils, p),
-			status,
-			source: 'teacher',
-			updated_at: nowIso()
-		})
-		.onConflict((oc) => oc.columns(['session_id', 'pupil_id']).doUpdateSet({ status }))
-		.execute();
+	return borough.insertSession(w(), b, { cls, lessonIndex, createdAt: DAYS[day], status });
 }
 
 const n = () => fc.nat({ max: 999 });
+const weights = { attend: 4, unattend: 1, unanswer: 1, status: 2, newSession: 2, archiveSchool: 1 };
 const op = fc.oneof(
-	{
-		weight: 4,
-		arbitrary: fc.record({
-			t: fc.constant('attend' as const),
-			p: n(),
-			s: n(),
-			present: fc.boolean()
-		})
-	},
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('unattend' as const), p: n(), s: n() }) },
+	...borough.sharedWrites(n, weights),
 	{
 		weight: 3,
 		arbitrary: fc.record({ t: fc.constant('work' as const), p: n(), s: n(), seed: n() })
 	},
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('unanswer' as const), p: n() }) },
 	{
 		weight: 2,
 		arbitrary: fc.record({
@@ -555,51 +431,21 @@ const op = fc.oneof(
 			d: n()
 		})
 	},
-	{
-		weight: 2,
-		arbitrary: fc.record({
-			t: fc.constant('status' as const),
-			s: n(),
-			status: fc.constantFrom('lobby', 'running', 'ended' as const)
-		})
-	},
-	{
-		weight: 2,
-		arbitrary: fc.record({ t: fc.constant('newSession' as const), c: n(), l: n(), d: n() })
-	},
 	{ weight: 3, arbitrary: fc.record({ t: fc.constant('move' as const), p: n(), c: n() }) },
 	{
 		weight: 1,
 		arbitrary: fc.record({ t: fc.constant('leave' as const), p: n(), on: fc.boolean() })
 	},
-	{ weight: 1, arbitrary: fc.record({ t: fc.constant('closeYear' as const) }) },
-	{
-		weight: 1,
-		arbitrary: fc.record({ t: fc.constant('archiveSchool' as const), c: n(), on: fc.boolean() })
-	}
+	{ weight: 1, arbitrary: fc.record({ t: fc.constant('closeYear' as const) }) }
 );
 type Op = typeof op extends fc.Arbitrary<infer T> ? T : never;
-
-const pickOf = <T>(list: T[], i: number) => list[i % list.length];
-
-/** A session of the pupil's own class now (the app lets a pupil join no other), or none. */
-async function ownSession(b: Borough, p: number, s: number) {
-	const own = await ctx.handle.db
-		.selectFrom('class_sessions as s')
-		.innerJoin('pupils as p', 'p.class_id', 's.class_id')
-		.select(['s.id', 's.lesson_id'])
-		.where('p.id', '=', pickOf(b.pupils, p))
-		.orderBy('s.id')
-		.execute();
-	return own.length ? pickOf(own, s) : undefined;
-}
 
 /** Some steps, perhaps the last, and answers to some questions before and in the lesson. */
 async function work(b: Borough, p: number, s: { id: number; lesson_id: string }, seed: number) {
 	const db = w();
 	const now = nowIso();
 	const rand = generator(seed + 7);
-	const pupilId = pickOf(b.pupils, p);
+	const pupilId = borough.pickOf(b.pupils, p);
 	const reached = rand(3) ? 1 : 0;
 	await db
 		.insertInto('progress')
@@ -616,7 +462,7 @@ async function work(b: Borough, p: number, s: { id: number; lesson_id: string },
 			oc.columns(['session_id', 'pupil_id']).doUpdateSet({ reached_end: reached })
 		)
 		.execute();
-	const l = LESSONS.find((x) => x.id === s.lesson_id)!;
+	const l = borough.LESSONS.find((x) => x.id === s.lesson_id)!;
 	for (const q of l.questions)
 		for (const phase of ['pre', 'main'] as const) {
 			if (rand(4) === 0 || (phase === 'pre' && !q.check)) continue;
@@ -646,92 +492,63 @@ async function write(b: Borough, o: Op): Promise<void> {
 	switch (o.t) {
 		case 'attend':
 		case 'unattend': {
-			const s = await ownSession(b, o.p, o.s);
+			const pupilId = borough.pickOf(b.pupils, o.p);
+			const s = await borough.ownSession(db, pupilId, o.s);
 			if (!s) return;
-			if (o.t === 'attend') return attend(b, o.p, s.id, o.present);
-			await db
-				.deleteFrom('attendance')
-				.where('session_id', '=', s.id)
-				.where('pupil_id', '=', pickOf(b.pupils, o.p))
-				.execute();
-			return;
+			if (o.t === 'attend') return borough.attend(db, pupilId, s.id, o.present);
+			return borough.unattend(db, pupilId, s.id);
 		}
 		case 'work': {
-			const s = await ownSession(b, o.p, o.s);
+			const s = await borough.ownSession(db, borough.pickOf(b.pupils, o.p), o.s);
 			if (s) await work(b, o.p, s, o.seed);
 			return;
 		}
-		case 'unanswer': {
-			const first = await db
-				.selectFrom('answers')
-				.select('id')
-				.where('pupil_id', '=', pickOf(b.pupils, o.p))
-				.executeTakeFirst();
-			if (first) await db.deleteFrom('answers').where('id', '=', first.id).execute();
-			return;
-		}
-		case 'paper': {
-			const pupilId = pickOf(b.pupils, o.p);
-			const lessonId = pickOf(LESSONS, o.l).id;
-			if (o.on)
-				await db
-					.insertInto('paper_completions')
-					.values({
-						pupil_id: pupilId,
-						lesson_id: lessonId,
-						marked_by: b.staff,
-						marked_at: pickOf(DAYS, o.d)
-					})
-					.onConflict((oc) => oc.doNothing())
-					.execute();
-			else
-				await db
-					.deleteFrom('paper_completions')
-					.where('pupil_id', '=', pupilId)
-					.where('lesson_id', '=', lessonId)
-					.execute();
-			return;
-		}
+		case 'unanswer':
+			return borough.unanswer(db, borough.pickOf(b.pupils, o.p));
+		case 'paper':
+			return borough.markPaper(db, {
+				pupilId: borough.pickOf(b.pupils, o.p),
+				lessonId: borough.pickOf(borough.LESSONS, o.l).id,
+				staff: b.staff,
+				at: borough.pickOf(DAYS, o.d),
+				on: o.on
+			});
 		case 'status':
 			if (!b.sessions.length) return;
 			await db
 				.updateTable('class_sessions')
 				.set({ status: o.status })
-				.where('id', '=', pickOf(b.sessions, o.s))
+				.where('id', '=', borough.pickOf(b.sessions, o.s))
 				.execute();
 			return;
 		case 'newSession':
-			await newSession(b, o.c % CLASSES.length, o.l % LESSONS.length, o.d % DAYS.length, 'ended');
+			await newSession(
+				b,
+				o.c % CLASSES.length,
+				o.l % borough.LESSONS.length,
+				o.d % DAYS.length,
+				'ended'
+			);
 			return;
 		case 'move':
 			// Anywhere: another class of the school, another school, another academic year.
 			await db
 				.updateTable('pupils')
-				.set({ class_id: pickOf(b.classes, o.c) })
-				.where('id', '=', pickOf(b.pupils, o.p))
+				.set({ class_id: borough.pickOf(b.classes, o.c) })
+				.where('id', '=', borough.pickOf(b.pupils, o.p))
 				.execute();
 			return;
 		case 'leave':
-			await db
-				.updateTable('pupils')
-				.set({ archived_at: o.on ? now : null })
-				.where('id', '=', pickOf(b.pupils, o.p))
-				.execute();
-			return;
+			return borough.setArchived(db, 'pupils', borough.pickOf(b.pupils, o.p), o.on);
 		case 'closeYear':
 			await db
 				.updateTable('classes')
 				.set({ archived_at: now })
-				.where('academic_year', '=', YEARS[1])
+				.where('academic_year', '=', borough.YEARS[1])
 				.execute();
 			return;
 		case 'archiveSchool':
-			await db
-				.updateTable('schools')
-				.set({ archived_at: o.on ? now : null })
-				.where('id', '=', pickOf(b.schools, o.c))
-				.execute();
-			return;
+			return borough.setArchived(db, 'schools', borough.pickOf(b.schools, o.c), o.on);
 	}
 }
 
@@ -739,11 +556,11 @@ async function write(b: Borough, o: Op): Promise<void> {
 
 const FILTERS: ReportFilter[] = [
 	{},
-	{ academicYear: YEARS[0] },
-	{ academicYear: YEARS[1] },
+	{ academicYear: borough.YEARS[0] },
+	{ academicYear: borough.YEARS[1] },
 	{ lessonId: 'two' },
 	{ from: '2026-11-01', to: '2026-11-08' },
-	{ academicYear: YEARS[0], from: '2026-11-09' }
+	{ academicYear: borough.YEARS[0], from: '2026-11-09' }
 ];
 
 async function expectReportsAgree(b: Borough, note: string) {
@@ -753,7 +570,7 @@ async function expectReportsAgree(b: Borough, note: string) {
 		const want = reference(raw, filter);
 		const at = `${note}, filter ${JSON.stringify(filter)}`;
 
-		const dashboard = await boroughDashboard(filter, LESSONS);
+		const dashboard = await boroughDashboard(filter, borough.LESSONS);
 		expect(dashboard.totals, `borough, ${at}`).toEqual(want.figuresOf({}));
 		expect(dashboard.byLesson, `borough by lesson, ${at}`).toEqual(
 			want.lessons.map((l) => ({
@@ -772,12 +589,12 @@ async function expectReportsAgree(b: Borough, note: string) {
 		}
 		if (!filter.from && !filter.to) {
 			// The kept totals themselves, before any figure is hidden.
-			const kept = await boroughTallies(filter, LESSONS);
+			const kept = await boroughTallies(filter, borough.LESSONS);
 			expect(kept.all.tally.reached, at).toBe(want.figuresOf({}).reached);
 		}
 
 		for (const { id: schoolId } of raw.schools) {
-			const school = await schoolSummary(schoolId, filter, LESSONS);
+			const school = await schoolSummary(schoolId, filter, borough.LESSONS);
 			expect(school.totals, `school ${schoolId}, ${at}`).toEqual(want.figuresOf({ schoolId }));
 			for (const row of school.classes) {
 				const { classId, name: _n, ...rest } = row;
@@ -798,11 +615,11 @@ async function expectReportsAgree(b: Borough, note: string) {
 	// The class report is not filtered: every lesson, every session of the class.
 	const want = reference(raw, {});
 	for (const c of raw.classes) {
-		const report = await classReport(c.id, LESSONS);
+		const report = await classReport(c.id, borough.LESSONS);
 		const at = `${note}, class ${c.id}`;
 		expect(report.totals, `class totals, ${at}`).toEqual(want.figuresOf({ classId: c.id }));
 		expect(report.gain, `class gain, ${at}`).toEqual(
-			LESSONS.map((l) => ({
+			borough.LESSONS.map((l) => ({
 				lessonId: l.id,
 				gain: want.figuresOf({ classId: c.id, lessonId: l.id }).gain
 			}))
@@ -813,7 +630,7 @@ async function expectReportsAgree(b: Borough, note: string) {
 			onRoll.map((p) => [
 				p.id,
 				Object.fromEntries(
-					LESSONS.map((l) => {
+					borough.LESSONS.map((l) => {
 						const f = want.pair(p.id, l);
 						const scored = l.questions.filter((q) => q.scored).length;
 						const state =
@@ -833,14 +650,14 @@ async function expectReportsAgree(b: Borough, note: string) {
 		// The pupil's own summary, home and certificate ask the same of progress.ts.
 		const own = await lessonsCompletion(
 			onRoll.map((p) => p.id),
-			LESSONS
+			borough.LESSONS
 		);
-		for (const l of LESSONS)
+		for (const l of borough.LESSONS)
 			for (const p of onRoll)
 				expect(own.get(l.id)!.get(p.id), `pupil ${p.id}, ${l.id}, ${at}`).toEqual(
 					wantGrid[p.id][l.id]
 				);
-		const had = LESSONS.filter((l) =>
+		const had = borough.LESSONS.filter((l) =>
 			raw.sessions.some((s) => s.class_id === c.id && s.lesson_id === l.id)
 		);
 		const wantCatchUp = had
@@ -896,8 +713,8 @@ describe('every report’s figures', () => {
 						const b = await newBorough(seed);
 						try {
 							// The kept totals are built first, so that every write reaches them as a change.
-							await boroughTallies({}, LESSONS);
-							await boroughTallies({ academicYear: YEARS[0] }, LESSONS);
+							await boroughTallies({}, borough.LESSONS);
+							await boroughTallies({ academicYear: borough.YEARS[0] }, borough.LESSONS);
 							for (const o of ops) await write(b, o);
 							await expectReportsAgree(b, `seed ${seed}, after ${JSON.stringify(ops)}`);
 						} finally {

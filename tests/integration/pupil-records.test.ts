@@ -2,63 +2,34 @@
 // Think Safe holds about them, and erases them now. An open request for help stops the
 // erasure until the school's safeguarding lead has recorded it.
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
 import { unlockPupil } from '../../src/lib/server/auth/picture-passwords';
-import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, type PupilPrincipal } from '../../src/lib/server/auth/session';
-import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
-import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
+import { getLibrary } from '../../src/lib/server/lessons';
 import { markPaperCompletion } from '../../src/lib/server/teaching/progress';
 import { erasePupil, erasurePreview } from '../../src/lib/server/records/erasure';
-import {
-	answerFromRequest,
-	movePupil,
-	openPupilSession
-} from '../../src/lib/server/screens/pupil-lesson';
 import { auditSubjectAccess, subjectAccess } from '../../src/lib/server/records/subject-access';
 import { findPupilsOfSchool } from '../../src/lib/server/records/pupil-search';
 import { schoolSummary } from '../../src/lib/server/reports/school-report';
 import { closeAcademicYear } from '../../src/lib/server/people/school-year';
-import {
-	acknowledgeHelpRequest,
-	addHelpNote,
-	submitHelpRequest
-} from '../../src/lib/server/safeguarding';
-import { staffPrincipal, useTestDatabase } from './context';
+import { acknowledgeHelpRequest, addHelpNote } from '../../src/lib/server/safeguarding';
+import { useTestDatabase } from './context';
+import * as pupilHistory from './pupil-history';
 
 const ctx = useTestDatabase();
 const WORDS = 'Someone in a game keeps asking for my address';
 const NOTE = 'Spoke to Zebedee at break; parents called.';
 
-let restoreWait: () => void;
-beforeEach(() => {
-	restoreWait = useThrottleWait(async () => {});
-});
-afterEach(() => restoreWait());
-
-let counter = 0;
-const clientId = () => (++counter).toString(16).padStart(32, '0');
-const ownPace = (): Lesson =>
-	getLibrary().lessons.find((l) => l.delivery !== 'teacher-led' && l.questions.length > 2)!;
-const right = (q: Question) => q.options.flatMap((o, i) => (o.correct ? [i] : []));
+pupilHistory.useNoThrottleWait();
 
 /** A school with a DSL, a class and Zebedee Q, who has done a lesson and asked for help. */
 async function world() {
-	const schoolId = await ctx.newSchool({ name: 'Loddon Vale' });
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId, name: 'Ms Oak' });
-	const leadId = await ctx.newStaff({ role: 'lead', schoolId, name: 'Mr Lead' });
-	const dslId = await ctx.newStaff({ role: 'teacher', schoolId, name: 'Mrs Safe' });
-	await ctx.handle.db
-		.updateTable('staff_users')
-		.set({ safeguarding_role: 'dsl' })
-		.where('id', '=', dslId)
-		.execute();
+	const { schoolId, teacherId, teacher, lead, dsl } = await pupilHistory.loddonVale(ctx);
 	const classId = await ctx.newClass({ schoolId, teacherId, name: 'Willow' });
 	const pupilId = await ctx.newPupil({ classId, firstName: 'Zebedee', lastInitial: 'Q' });
 	const classmate = await ctx.newPupil({ classId, firstName: 'Amira', lastInitial: 'K' });
-	const teacher = staffPrincipal(teacherId, 'teacher', schoolId);
 	const pupil: PupilPrincipal = {
 		kind: 'pupil',
 		id: pupilId,
@@ -75,54 +46,31 @@ async function world() {
 		classmate,
 		pupil,
 		teacher,
-		lead: staffPrincipal(leadId, 'lead', schoolId),
-		dsl: staffPrincipal(dslId, 'teacher', schoolId)
+		lead,
+		dsl
 	};
 }
 
 /** Zebedee does a self-paced lesson (check, steps, answers), one on paper, and asks for help. */
 async function history(w: Awaited<ReturnType<typeof world>>) {
-	const lesson = ownPace();
+	const lesson = pupilHistory.ownPace();
 	const sessionId = await createClassSession(
 		{ classId: w.classId, lessonId: lesson.id, mode: 'self', openUntil: '2099-07-20' },
 		w.teacher
 	);
-	for (const who of [w.pupil, { ...w.pupil, id: w.classmate, firstName: 'Amira' }]) {
-		await openPupilSession(who, (await getClassSession(sessionId))!);
-		const check = lesson.questions.find((q) => q.check && q.scored)!;
-		expect(
-			await answerFromRequest(who, (await getClassSession(sessionId))!, {
-				clientId: clientId(),
-				questionId: check.id,
-				phase: 'pre',
-				selected: right(check)
-			})
-		).toMatchObject({ ok: true });
-		for (let step = -1; step < lesson.steps.length - 1; step++)
-			await movePupil(who, (await getClassSession(sessionId))!, step, 'next');
-		// A poll has no right answer to choose, so it is left (an empty choice is refused).
-		for (const q of lesson.questions.filter((x) => right(x).length > 0))
-			await answerFromRequest(who, (await getClassSession(sessionId))!, {
-				clientId: clientId(),
-				questionId: q.id,
-				phase: 'main',
-				selected: right(q)
-			});
-	}
+	for (const who of [w.pupil, { ...w.pupil, id: w.classmate, firstName: 'Amira' }])
+		await pupilHistory.doLesson(who, sessionId, {
+			finish: true,
+			check: pupilHistory.right,
+			choose: pupilHistory.right
+		});
 	const onPaper = getLibrary().lessons.find((l) => l.id !== lesson.id)!;
 	await markPaperCompletion([w.pupilId], onPaper.id, true, w.teacher);
 	const card = await issueLoginCardToken(w.pupilId);
 	const signIn = await createPupilSession(w.pupilId);
 	await unlockPupil(w.pupilId, w.teacher);
-	const asked = await submitHelpRequest(w.pupil, {
-		clientId: clientId(),
-		about: 'me',
-		topics: ['someone-online'],
-		message: WORDS,
-		urgency: 'today',
-		talkTo: 'anyone'
-	});
-	return { lesson, onPaper, sessionId, card, signIn, requestId: asked.id };
+	const requestId = await pupilHistory.askForHelp(w.pupil, WORDS);
+	return { lesson, onPaper, sessionId, card, signIn, requestId };
 }
 
 async function pupilRowsEverywhere(pupilId: number): Promise<Record<string, number>> {
@@ -202,7 +150,7 @@ describe('everything Think Safe holds about a pupil', () => {
 		const h = await history(w);
 		await acknowledgeHelpRequest(w.dsl, w.schoolId, h.requestId);
 		await addHelpNote(w.dsl, w.schoolId, h.requestId, {
-			clientId: clientId(),
+			clientId: pupilHistory.clientId(),
 			kind: 'spoke',
 			body: NOTE
 		});
@@ -247,7 +195,7 @@ describe('everything Think Safe holds about a pupil', () => {
 				.replace(/\s+/g, ' ')
 				.trim()
 		);
-		expect(check.chosen).toEqual(right(question).map((i) => question.options[i].text));
+		expect(check.chosen).toEqual(pupilHistory.right(question).map((i) => question.options[i].text));
 		expect(all.answers.filter((a) => a.when === 'during').every((a) => a.correct !== false)).toBe(
 			true
 		);
@@ -350,26 +298,20 @@ describe('erasing a pupil', () => {
 		// Acknowledged and closed is still open here: only the DSL's "recorded" lets it go.
 		await acknowledgeHelpRequest(w.dsl, w.schoolId, h.requestId);
 		await addHelpNote(w.dsl, w.schoolId, h.requestId, {
-			clientId: clientId(),
+			clientId: pupilHistory.clientId(),
 			kind: 'closed',
 			body: 'Talked it through.'
 		});
 		expect((await erasePupil(w.pupilId, w.lead)).erased).toBe(false);
 		expect(await pupilRowsEverywhere(w.pupilId)).toEqual(before);
-		expect(
-			await ctx.handle.db
-				.selectFrom('audit_events')
-				.select('id')
-				.where('action', '=', 'pupil.erased')
-				.execute()
-		).toEqual([]);
+		expect(await pupilHistory.auditEntries(ctx, 'pupil.erased')).toEqual([]);
 	});
 
 	it('deletes every row of theirs, unlinks the log and the recorded request, names nobody, and leaves the classmates’ figures', async () => {
 		const w = await world();
 		const h = await history(w);
 		await addHelpNote(w.dsl, w.schoolId, h.requestId, {
-			clientId: clientId(),
+			clientId: pupilHistory.clientId(),
 			kind: 'recorded',
 			body: `Recorded in CPOMS. ${NOTE}`
 		});
@@ -402,18 +344,7 @@ describe('erasing a pupil', () => {
 			pupils: 0
 		});
 		// The request stays for the council's counts, without the child or a word of it.
-		const request = await ctx.handle.db
-			.selectFrom('help_requests')
-			.selectAll()
-			.where('id', '=', h.requestId)
-			.executeTakeFirstOrThrow();
-		expect(request).toMatchObject({
-			pupil_id: null,
-			class_id: null,
-			message: null,
-			topics: '[]',
-			school_id: w.schoolId
-		});
+		const request = await pupilHistory.expectRequestWithoutChild(ctx, h.requestId, w.schoolId);
 		expect(request.text_removed_at).not.toBeNull();
 		// No audit entry points at the child any more; the erasure's own names only the class.
 		const pointing = await ctx.handle.db

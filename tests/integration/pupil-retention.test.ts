@@ -3,23 +3,17 @@
 // (no name, pictures, choices, sign-ins or cards), while every figure of their year stays
 // exactly as it was, in every report and export, and nothing of them is left in the file.
 import fs from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { listClassNames } from '../../src/lib/server/auth/class-codes';
 import { findCardPupil, issueLoginCardToken } from '../../src/lib/server/auth/login-cards';
-import { useThrottleWait } from '../../src/lib/server/auth/rate-limit';
 import { createPupilSession, type PupilPrincipal } from '../../src/lib/server/auth/session';
 import { boroughTotals } from '../../src/lib/server/reports/borough-totals';
 import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { Refused } from '../../src/lib/server/platform/refusal';
-import { getLibrary, type Lesson, type Question } from '../../src/lib/server/lessons';
+import { getLibrary } from '../../src/lib/server/lessons';
 import { markPaperCompletion, sessionRoster } from '../../src/lib/server/teaching/progress';
 import { erasePupil, erasurePreview } from '../../src/lib/server/records/erasure';
-import {
-	answerFromRequest,
-	movePupil,
-	openPupilSession
-} from '../../src/lib/server/screens/pupil-lesson';
 import { subjectAccess } from '../../src/lib/server/records/subject-access';
 import { findPupilsOfSchool } from '../../src/lib/server/records/pupil-search';
 import { getPupil, listPupils } from '../../src/lib/server/people/pupils';
@@ -34,21 +28,18 @@ import {
 	recordsKeptFor,
 	runRetention
 } from '../../src/lib/server/records';
-import { addHelpNote, submitHelpRequest } from '../../src/lib/server/safeguarding';
+import { addHelpNote } from '../../src/lib/server/safeguarding';
 import { closeAcademicYear } from '../../src/lib/server/people/school-year';
-import { staffPrincipal, useTestDatabase } from './context';
+import { useTestDatabase } from './context';
+import * as pupilHistory from './pupil-history';
 
 const ctx = useTestDatabase();
 const WORDS = 'Somebody in a game keeps asking where Zebedee lives';
 const NOTE = 'Spoke to Zebedee at break; recorded in CPOMS.';
 const DOWNLOADED = new Date('2030-01-01T00:00:00Z');
 
-let restoreWait: () => void;
-beforeEach(() => {
-	restoreWait = useThrottleWait(async () => {});
-});
+pupilHistory.useNoThrottleWait();
 afterEach(() => {
-	restoreWait();
 	vi.useRealTimers();
 });
 
@@ -60,49 +51,7 @@ function at(iso: string): Date {
 	return date;
 }
 
-let counter = 0;
-const clientId = () => (++counter).toString(16).padStart(32, '0');
-const ownPace = (): Lesson =>
-	getLibrary().lessons.find((l) => l.delivery !== 'teacher-led' && l.questions.length > 2)!;
-const right = (q: Question) => q.options.flatMap((o, i) => (o.correct ? [i] : []));
-/** A wrong choice where there is one, so the choices are not all the same. */
-const wrong = (q: Question) => {
-	const i = q.options.findIndex((o) => !o.correct);
-	return i >= 0 ? [i] : right(q);
-};
-
 type Pupil = PupilPrincipal;
-
-/** A pupil does a self-paced lesson: the check, every step to the end (or not), the answers. */
-async function doLesson(
-	pupil: Pupil,
-	sessionId: number,
-	options: { finish: boolean; choose: (q: Question) => number[] }
-) {
-	const lesson = ownPace();
-	await openPupilSession(pupil, (await getClassSession(sessionId))!);
-	const check = lesson.questions.find((q) => q.check && q.scored)!;
-	expect(
-		await answerFromRequest(pupil, (await getClassSession(sessionId))!, {
-			clientId: clientId(),
-			questionId: check.id,
-			phase: 'pre',
-			selected: wrong(check)
-		})
-	).toMatchObject({ ok: true });
-	const last = options.finish ? lesson.steps.length - 1 : 1;
-	for (let step = -1; step < last; step++)
-		await movePupil(pupil, (await getClassSession(sessionId))!, step, 'next');
-	if (!options.finish) return;
-	// A poll has no right answer to choose, so `right` leaves it (an empty choice is refused).
-	for (const q of lesson.questions.filter((x) => options.choose(x).length > 0))
-		await answerFromRequest(pupil, (await getClassSession(sessionId))!, {
-			clientId: clientId(),
-			questionId: q.id,
-			phase: 'main',
-			selected: options.choose(q)
-		});
-}
 
 /**
  * Loddon Vale in 2025/26: class Willow (Zebedee with a recorded request for help, Amira with
@@ -111,18 +60,7 @@ async function doLesson(
  */
 async function world() {
 	at('2025-10-06T09:00:00Z');
-	const schoolId = await ctx.newSchool({ name: 'Loddon Vale' });
-	const teacherId = await ctx.newStaff({ role: 'teacher', schoolId, name: 'Ms Oak' });
-	const leadId = await ctx.newStaff({ role: 'lead', schoolId, name: 'Mr Lead' });
-	const dslId = await ctx.newStaff({ role: 'teacher', schoolId, name: 'Mrs Safe' });
-	await ctx.handle.db
-		.updateTable('staff_users')
-		.set({ safeguarding_role: 'dsl' })
-		.where('id', '=', dslId)
-		.execute();
-	const teacher = staffPrincipal(teacherId, 'teacher', schoolId);
-	const lead = staffPrincipal(leadId, 'lead', schoolId);
-	const dsl = staffPrincipal(dslId, 'teacher', schoolId);
+	const { schoolId, teacherId, leadId, teacher, lead, dsl } = await pupilHistory.loddonVale(ctx);
 	const oldClass = await ctx.newClass({ schoolId, teacherId, name: 'Willow' });
 	await ctx.handle.db
 		.updateTable('classes')
@@ -148,48 +86,50 @@ async function world() {
 	// Never there: the class's sessions count her as unmarked.
 	const dorothea = await pupil(oldClass, 'Dorothea', 'P');
 
-	const lesson = ownPace();
+	const lesson = pupilHistory.ownPace();
 	const sessionId = await createClassSession(
 		{ classId: oldClass, lessonId: lesson.id, mode: 'self', openUntil: '2026-07-20' },
 		teacher
 	);
 	// Each at their own time, as a child's times are theirs.
 	at('2025-10-06T10:12:00Z');
-	await doLesson(zebedee, sessionId, { finish: true, choose: right });
+	await pupilHistory.doLesson(zebedee, sessionId, {
+		finish: true,
+		check: pupilHistory.wrong,
+		choose: pupilHistory.right
+	});
 	at('2025-10-07T13:40:00Z');
-	await doLesson(amira, sessionId, { finish: true, choose: wrong });
+	await pupilHistory.doLesson(amira, sessionId, {
+		finish: true,
+		check: pupilHistory.wrong,
+		choose: pupilHistory.wrong
+	});
 	at('2025-10-08T11:05:00Z');
-	await doLesson(bartholomew, sessionId, { finish: false, choose: right });
+	await pupilHistory.doLesson(bartholomew, sessionId, {
+		finish: false,
+		check: pupilHistory.wrong,
+		choose: pupilHistory.right
+	});
 	// Enough of the class for the report to show what they chose (six or more answers).
 	const classmates = ['Ezekiel', 'Florentyna', 'Gwendolyn', 'Hephzibah'];
 	for (const [i, name] of classmates.entries()) {
 		at(`2025-10-09T1${i}:00:00Z`);
-		await doLesson(await pupil(oldClass, name, 'M'), sessionId, {
+		await pupilHistory.doLesson(await pupil(oldClass, name, 'M'), sessionId, {
 			finish: true,
-			choose: i % 2 ? right : wrong
+			check: pupilHistory.wrong,
+			choose: i % 2 ? pupilHistory.right : pupilHistory.wrong
 		});
 	}
 	const onPaper = getLibrary().lessons.find((l) => l.id !== lesson.id)!;
 	await markPaperCompletion([zebedee.id, bartholomew.id], onPaper.id, true, teacher);
 	const card = await issueLoginCardToken(zebedee.id);
-	const asked = async (who: Pupil, message: string) => {
-		const result = await submitHelpRequest(who, {
-			clientId: clientId(),
-			about: 'me',
-			topics: ['someone-online'],
-			message,
-			urgency: 'today',
-			talkTo: 'anyone'
-		});
-		return result.id;
-	};
-	const recordedRequest = await asked(zebedee, WORDS);
+	const recordedRequest = await pupilHistory.askForHelp(zebedee, WORDS);
 	await addHelpNote(dsl, schoolId, recordedRequest, {
-		clientId: clientId(),
+		clientId: pupilHistory.clientId(),
 		kind: 'recorded',
 		body: NOTE
 	});
-	const openRequest = await asked(amira, 'Amira is worried about a chat');
+	const openRequest = await pupilHistory.askForHelp(amira, 'Amira is worried about a chat');
 
 	at('2026-09-10T09:00:00Z');
 	await closeAcademicYear({ academicYear: '2025/26', schoolId }, lead);
@@ -201,7 +141,11 @@ async function world() {
 		{ classId: currentClass, lessonId: lesson.id, mode: 'self', openUntil: '2026-10-09' },
 		lead
 	);
-	await doLesson(currentina, current, { finish: true, choose: right });
+	await pupilHistory.doLesson(currentina, current, {
+		finish: true,
+		check: pupilHistory.wrong,
+		choose: pupilHistory.right
+	});
 	await issueLoginCardToken(currentina.id);
 
 	return {
@@ -444,18 +388,7 @@ describe('pupils’ records after the retention period', () => {
 		expect(zebedee.paper).toMatchObject([{ marked_by: null }]);
 		expect(zebedee.attendance).toHaveLength(zebedeeBefore.attendance.length);
 		// The recorded request keeps what the council counts, without the child or their words.
-		const recorded = await ctx.handle.db
-			.selectFrom('help_requests')
-			.selectAll()
-			.where('id', '=', w.recordedRequest)
-			.executeTakeFirstOrThrow();
-		expect(recorded).toMatchObject({
-			pupil_id: null,
-			class_id: null,
-			message: null,
-			topics: '[]',
-			school_id: w.schoolId
-		});
+		await pupilHistory.expectRequestWithoutChild(ctx, w.recordedRequest, w.schoolId);
 
 		// Nothing names them in any table, nor in the file's free pages or its log.
 		const everything = wholeDatabase();
@@ -513,7 +446,7 @@ describe('pupils’ records after the retention period', () => {
 
 		at('2027-09-03T08:00:00Z');
 		await addHelpNote(w.dsl, w.schoolId, w.openRequest, {
-			clientId: clientId(),
+			clientId: pupilHistory.clientId(),
 			kind: 'recorded',
 			body: 'On CPOMS.'
 		});
@@ -537,13 +470,7 @@ describe('pupils’ records after the retention period', () => {
 		at('2027-09-02T08:00:00Z');
 		expect(await runRetention()).toMatchObject({ pupilsDeleted: 0, pupilsKept: 1 });
 		expect(wholeDatabase()).toEqual(afterFirst);
-		expect(
-			await ctx.handle.db
-				.selectFrom('audit_events')
-				.select('id')
-				.where('action', '=', 'pupils.records_deleted')
-				.execute()
-		).toHaveLength(1);
+		expect(await pupilHistory.auditEntries(ctx, 'pupils.records_deleted')).toHaveLength(1);
 	});
 
 	it('lists former pupils nowhere by name, and says when their records were deleted', async () => {
