@@ -18,8 +18,22 @@ export interface FollowHandlers {
 	onSignedOut?: () => void;
 }
 
-/** Must match SIGNED_OUT_EVENT in $lib/server/live. */
-const SIGNED_OUT_EVENT = 'signed-out';
+/** A stream's last words when its sign-in ended (sent by $lib/server/platform/live.ts). */
+export const SIGNED_OUT_EVENT = 'signed-out';
+
+/**
+ * Whether a refused stream was refused because the sign-in has ended. EventSource hides a
+ * refusal's status; a HEAD of the same address runs the same guard without opening a
+ * stream, and answers 401. Offline, or the server down or restarting: false, try again.
+ */
+export async function signInEnded(url: string): Promise<boolean> {
+	try {
+		const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
+		return response.status === 401;
+	} catch {
+		return false;
+	}
+}
 
 const FIRST_WAIT_MS = 1_000;
 const LONGEST_WAIT_MS = 15_000;
@@ -72,16 +86,9 @@ export function followSession(url: string, handlers: FollowHandlers): () => void
 		stop();
 		handlers.onSignedOut?.();
 	};
-	// EventSource hides the status of a refusal; the same guard answers a HEAD without
-	// opening a stream. Offline, or any other answer: the back-off carries on.
+	// Offline there is nobody to ask: the back-off carries on.
 	const askWhyRefused = async () => {
-		if (!navigator.onLine) return;
-		try {
-			const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
-			if (response.status === 401) signedOut();
-		} catch {
-			// The network or the server is down: the next attempt will tell.
-		}
+		if (navigator.onLine && (await signInEnded(url))) signedOut();
 	};
 
 	// Back on the network: try at once rather than wait out the back-off.

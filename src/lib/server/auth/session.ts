@@ -120,7 +120,7 @@ export async function invalidateStaffSession(sessionId: string): Promise<void> {
 /** Ends every session of a user: on a password change, a reset, or when disabled. */
 export async function invalidateAllStaffSessions(userId: number): Promise<void> {
 	await getDb().deleteFrom('staff_sessions').where('user_id', '=', userId).execute();
-	endPersonStreams('staff', userId);
+	endStaffStreams(userId);
 }
 
 /** Ends a member of staff's live streams once their sign-ins were deleted in a transaction. */

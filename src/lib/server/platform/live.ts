@@ -3,6 +3,7 @@
 // a second process would need a shared channel (e.g. PostgreSQL LISTEN/NOTIFY).
 // Every stream belongs to a person and the sign-in it was opened with: streams are
 // capped per person and per class session, and end when that sign-in ends.
+import { SIGNED_OUT_EVENT } from '../../live-follow';
 
 export type Audience = 'pupil' | 'staff';
 
@@ -64,9 +65,10 @@ function frame(event: string, data: unknown): string {
 
 /**
  * The last words of a stream whose sign-in ended: the device goes to sign in rather than
- * reconnecting to be refused (src/lib/live-follow.ts, the staff pages' live-updates.ts).
+ * reconnecting to be refused. The event's name is the browser's (src/lib/live-follow.ts),
+ * so the two cannot drift apart.
  */
-export const SIGNED_OUT_EVENT = 'signed-out';
+export { SIGNED_OUT_EVENT };
 const SIGNED_OUT = frame(SIGNED_OUT_EVENT, {});
 
 function personKey(owner: Pick<StreamOwner, 'kind' | 'personId'>): string {

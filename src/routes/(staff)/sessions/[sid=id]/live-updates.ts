@@ -4,14 +4,13 @@ import type { SubmitFunction } from '@sveltejs/kit';
 import { applyAction } from '$app/forms';
 import { invalidate } from '$app/navigation';
 import { page } from '$app/state';
+import { SIGNED_OUT_EVENT, signInEnded } from '$lib/live-follow';
 
 /** Must match LIVE_DEPENDENCY in $lib/server/control-screen. */
 export const LIVE_DEPENDENCY = 'session:live';
 const MIN_GAP_MS = 500;
 const REOPEN_MS = 5_000;
 const EVENTS = ['state', 'answered', 'joined', 'progress'];
-/** Must match SIGNED_OUT_EVENT in $lib/server/live. */
-const SIGNED_OUT_EVENT = 'signed-out';
 
 /** Opens the event stream and refreshes on its events; returns the function that stops it. */
 export function followSession(url: string): () => void {
@@ -62,15 +61,9 @@ export function followSession(url: string): () => void {
 		if (reopen) clearTimeout(reopen);
 		void invalidate(LIVE_DEPENDENCY);
 	};
-	// EventSource hides a refusal's status; a HEAD of the same address (the same guard, no
-	// stream) tells a sign-in that ended (401) from a server that is restarting.
+	// A sign-in that ended, told apart from a server that is restarting ($lib/live-follow).
 	const askWhyRefused = async () => {
-		try {
-			const response = await fetch(url, { method: 'HEAD', cache: 'no-store' });
-			if (response.status === 401) signedOut();
-		} catch {
-			// Offline or the server is down: the next attempt will tell.
-		}
+		if (await signInEnded(url)) signedOut();
 	};
 
 	open();
