@@ -1,4 +1,4 @@
-// `npx tsx scripts/faults.ts [lock|disk|all] [--out FILE]`: two of issue #14's fault tests
+// `npx tsx scripts/faults.ts [lock|disk|kill|all] [--out FILE]`: three of issue #14's fault tests
 // against the real server (`npm start`'s script) on loopback, with the demo borough's
 // current classes in live lessons answering about 50 times a second. Bounded: about 25 s
 // each, then the server is stopped and its temporary folder removed.
@@ -11,6 +11,10 @@
 //   /healthz says so, what answers and a pupil's lesson page get, what the log says, how
 //   soon it recovers once writes work again, and that nothing acknowledged is lost (refused
 //   answers are sent again with the same id, as the device does).
+// - kill: the server is killed with SIGKILL ten times, each at a random moment while the
+//   class answers 200 times a second (commits run on the database's write thread, so a kill
+//   lands mid-commit as often as not), and started again. Measured: that every answer
+//   acknowledged before a kill is stored, and the file's integrity check.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
@@ -38,6 +42,8 @@ const LOCK_HOLD_MS = 10_000;
 const DISK_FULL_MS = 15_000;
 const BEFORE_MS = 3_000;
 const AFTER_MS = 5_000;
+const KILLS = 10;
+const KILL_RATE_PER_S = 200;
 
 interface Pupil {
 	id: number;
@@ -259,13 +265,16 @@ class Answering {
 	private origin: string;
 	private world: World;
 
-	constructor(origin: string, world: World) {
+	constructor(origin: string, world: World, ratePerS = RATE_PER_S) {
 		this.origin = origin;
 		this.world = world;
+		this.#ratePerS = ratePerS;
 	}
 
+	#ratePerS: number;
+
 	start(): void {
-		this.#timer = setInterval(() => this.#sendOne(), 1000 / RATE_PER_S);
+		this.#timer = setInterval(() => this.#sendOne(), 1000 / this.#ratePerS);
 	}
 
 	async stop(): Promise<void> {
@@ -477,21 +486,62 @@ async function diskScenario(world: World) {
 	};
 }
 
+function killNow(server: Server): Promise<void> {
+	return new Promise((resolve) => {
+		if (server.child.exitCode !== null) return resolve();
+		server.child.once('exit', () => resolve());
+		server.child.kill('SIGKILL');
+	});
+}
+
+async function killScenario(world: World) {
+	const acknowledged = new Set<string>();
+	const statuses = new Map<number, number>();
+	let cutOff = 0;
+	for (let kill = 0; kill < KILLS; kill++) {
+		const server = await startServer(world);
+		const answering = new Answering(server.origin, world, KILL_RATE_PER_S);
+		answering.start();
+		await sleep(1000 + Math.random() * 2000);
+		await killNow(server);
+		await answering.stop();
+		for (const id of answering.acknowledged) acknowledged.add(id);
+		for (const [status, n] of answering.statuses)
+			statuses.set(status, (statuses.get(status) ?? 0) + n);
+		// Requests in flight when the server died: never acknowledged, so a device keeps them.
+		cutOff += answering.errors;
+	}
+	const db = new Database(world.file, { readonly: true });
+	const integrity = db.pragma('integrity_check', { simple: true });
+	db.close();
+	return {
+		kills: KILLS,
+		rate_per_s: KILL_RATE_PER_S,
+		answers: {
+			statuses: Object.fromEntries(statuses),
+			cut_off_by_the_kill: cutOff,
+			acknowledged: acknowledged.size,
+			...storedOf(world.file, acknowledged)
+		},
+		integrity_check: integrity
+	};
+}
+
 async function main() {
 	const which = process.argv[2] && !process.argv[2].startsWith('--') ? process.argv[2] : 'all';
 	const outAt = process.argv.indexOf('--out');
 	const out = outAt >= 0 ? process.argv[outAt + 1] : undefined;
-	if (!['lock', 'disk', 'all'].includes(which)) {
-		console.error('Usage: npx tsx scripts/faults.ts [lock|disk|all] [--out FILE]');
+	if (!['lock', 'disk', 'kill', 'all'].includes(which)) {
+		console.error('Usage: npx tsx scripts/faults.ts [lock|disk|kill|all] [--out FILE]');
 		process.exit(2);
 	}
 	buildIfStale();
 	const results: Record<string, unknown> = { at: new Date().toISOString(), rate_per_s: RATE_PER_S };
-	for (const scenario of which === 'all' ? ['lock', 'disk'] : [which]) {
+	const scenarios = { lock: lockScenario, disk: diskScenario, kill: killScenario };
+	for (const scenario of which === 'all' ? (['lock', 'disk', 'kill'] as const) : [which]) {
 		const world = await prepareWorld();
 		try {
-			results[scenario] =
-				scenario === 'lock' ? await lockScenario(world) : await diskScenario(world);
+			results[scenario] = await scenarios[scenario as keyof typeof scenarios](world);
 		} finally {
 			fs.rmSync(world.dir, { recursive: true, force: true });
 		}

@@ -259,10 +259,13 @@ describe('a full disk', () => {
 	 * Caps the file at its size now and uses up its free pages: from then on any write that
 	 * needs another page fails with SQLITE_FULL, as on a full disk.
 	 */
-	function fillTheDisk(): void {
-		const { sqlite } = ctx.handle;
+	async function fillTheDisk(): Promise<void> {
+		const { sqlite, writes } = ctx.handle;
 		sqlite.exec('create table if not exists disk_filler (padding blob)');
-		sqlite.pragma(`max_page_count = ${Number(sqlite.pragma('page_count', { simple: true }))}`);
+		const cap = `max_page_count = ${Number(sqlite.pragma('page_count', { simple: true }))}`;
+		sqlite.pragma(cap);
+		// The cap is a setting of each connection: the write thread's too (db-threads.ts).
+		await writes.threads.setting(cap);
 		const fill = sqlite.prepare('insert into disk_filler values (zeroblob(1000))');
 		for (let i = 0; i < 100_000; i++) {
 			try {
@@ -275,13 +278,14 @@ describe('a full disk', () => {
 		throw new Error('the capped file never filled');
 	}
 
-	function makeRoom(): void {
+	async function makeRoom(): Promise<void> {
 		ctx.handle.sqlite.pragma('max_page_count = 1073741823');
+		await ctx.handle.writes.threads.setting('max_page_count = 1073741823');
 	}
 
 	it('refuses answers with a retryable 503, shows in /healthz, is named in the log, and loses no acknowledged answer', async () => {
 		const { sessionId, pupils } = await liveClass(40);
-		fillTheDisk();
+		await fillTheDisk();
 		// The class answers until the disk can take no more.
 		const acknowledged: string[] = [];
 		let refusedId: string | undefined;
@@ -322,7 +326,7 @@ describe('a full disk', () => {
 		expect(stored.map((r) => r.client_id).sort()).toEqual([...acknowledged].sort());
 
 		// Space is freed; the device sends the refused answer again and it is stored.
-		makeRoom();
+		await makeRoom();
 		const again = await postAnswerAs(refused.pupil, sessionId, refusedId!, refused.question);
 		expect(again.status).toBe(200);
 		expect((await checkHealth()).status).toBe(200);
@@ -330,7 +334,7 @@ describe('a full disk', () => {
 	});
 
 	it('shows in /healthz even when nothing has tried to write', async () => {
-		fillTheDisk();
+		await fillTheDisk();
 		const health = await checkHealth();
 		expect(health.status).toBe(503);
 		expect((await health.json()).reason).toMatch(/SQLITE_FULL/);

@@ -1,5 +1,6 @@
-// platform: what every wing stands on. The database (db/: one connection, migrations, the
-// patient driver, faults and health), settings (config.ts), the audit log, live streams,
+// platform: what every wing stands on. The database (db/: the server's connection,
+// migrations, the patient driver, the write and checkpoint threads, faults and health),
+// settings (config.ts), the audit log, live streams,
 // logs and metrics, CSV, randomness, UK dates, form parsing and the one refusal convention
 // (refusal.ts), security headers, and who is asking (principals.ts, types only).
 // It imports from no other wing.
@@ -18,13 +19,17 @@ export { isRefusal, RETRY_AFTER_S } from './db/faults';
 export { checkDatabaseHealth } from './db/health';
 export {
 	closeDatabase,
+	commitOffThread,
+	compiledOnce,
 	dataVersion,
 	type DB,
+	type FirstRow,
 	getDb,
 	getHandle,
 	type Handle,
 	migrateToLatest,
-	nowIso
+	nowIso,
+	type ThreadStatement
 } from './db';
 export {
 	type Answer,

@@ -2,9 +2,15 @@
 // after the commit is durable. Concurrent answers share one transaction (group commit)
 // because each synchronous=FULL commit costs an fsync. An answer that may not be taken is
 // refused by throwing Refused (refusal.ts); the answer endpoint sends it as JSON.
-import { sql, type Transaction } from 'kysely';
-import { getDb, isRefusal, publish, Refused, type RefusalStatus } from '../platform';
-import type { Answer, DB, Phase } from '../platform';
+import {
+	commitOffThread,
+	getDb,
+	isRefusal,
+	publish,
+	Refused,
+	type RefusalStatus
+} from '../platform';
+import type { Answer, Phase, ThreadStatement } from '../platform';
 import type { ClassSessionInfo } from './class-sessions';
 import { getLesson, gradeAnswer, validateSelection, type Lesson, type Question } from '../lessons';
 import { CLIENT_ID, type AnswerFeedback } from '../../lesson-view';
@@ -133,42 +139,17 @@ async function flush(): Promise<void> {
 	const batch = queue;
 	queue = [];
 	try {
-		const results = await getDb()
-			.transaction()
-			.execute(async (trx) => {
-				const out: { created: boolean; selected: number[] }[] = [];
-				for (const { row } of batch) {
-					const inserted = await insertAnswer(trx, row);
-					if (inserted) {
-						out.push({ created: true, selected: JSON.parse(row.selected) });
-						continue;
-					}
-					// Already stored: a retry (same client id) or a second try in this run. The
-					// first stands.
-					const existing = await trx
-						.selectFrom('answers')
-						.select('selected')
-						.where('pupil_id', '=', row.pupil_id)
-						.where('lesson_id', '=', row.lesson_id)
-						.where('run', '=', row.run)
-						.where('question_id', '=', row.question_id)
-						.where('phase', '=', row.phase)
-						.executeTakeFirst();
-					const byClient = existing
-						? undefined
-						: await trx
-								.selectFrom('answers')
-								.select('selected')
-								.where('client_id', '=', row.client_id)
-								.executeTakeFirst();
-					out.push({
-						created: false,
-						selected: JSON.parse((existing ?? byClient)?.selected ?? row.selected)
-					});
-				}
-				return out;
-			});
-		batch.forEach((p, i) => p.resolve(results[i]));
+		// Committed on the database's write thread: this thread serves other requests while
+		// the disk syncs, and the answers are acknowledged only after the commit.
+		const results = await commitOffThread(batch.map(({ row }) => storeStatements(row)));
+		batch.forEach(({ row, resolve }, i) => {
+			const { index, row: found } = results[i];
+			if (index === 0) return resolve({ created: true, selected: JSON.parse(row.selected) });
+			// Already stored: a retry (same client id) or a second try in this run. The first
+			// stands.
+			const stored = typeof found?.selected === 'string' ? found.selected : row.selected;
+			resolve({ created: false, selected: JSON.parse(stored) });
+		});
 	} catch (error) {
 		batch.forEach((p) => p.reject(error));
 		// Refused for want of the database (a full disk, the write lock held elsewhere past the
@@ -187,26 +168,58 @@ async function flush(): Promise<void> {
 }
 
 /**
- * One answer, unless this pupil's answer to the question is already stored in this run.
- * Written as one SQL statement rather than with the query builder: it runs for every
- * answer, and building the query cost more than running it (a profile of `npm run bench`).
+ * Stores one answer, unless this pupil's answer to the question is already stored in this
+ * run; then the stored selection is found by the question or, for a retry that another
+ * question's answer already used the id of, by the client id. The write thread runs them in
+ * order until one returns a row (db-threads.ts). Plain SQL rather than the query builder:
+ * it runs for every answer, and building the queries cost more than running them (a
+ * profile of `npm run bench`).
  */
-async function insertAnswer(trx: Transaction<DB>, row: Pending['row']): Promise<boolean> {
-	const inserted = await sql<{ id: number }>`
-		insert into answers
-			(client_id, session_id, pupil_id, lesson_id, question_id, phase, selected, correct,
-			 answered_at, run, counts)
-		values (${row.client_id}, ${row.session_id}, ${row.pupil_id}, ${row.lesson_id},
-			${row.question_id}, ${row.phase}, ${row.selected}, ${row.correct}, ${row.answered_at},
-			${row.run},
-			-- The figures keep the pupil's first answer to a question, in any run.
-			not exists (select 1 from answers where pupil_id = ${row.pupil_id}
-				and lesson_id = ${row.lesson_id} and question_id = ${row.question_id}
-				and phase = ${row.phase} and counts = 1))
-		on conflict do nothing
-		returning id`.execute(trx);
-	return inserted.rows.length > 0;
+function storeStatements(row: Pending['row']): ThreadStatement[] {
+	return [
+		{
+			sql: INSERT_ANSWER,
+			parameters: [
+				row.client_id,
+				row.session_id,
+				row.pupil_id,
+				row.lesson_id,
+				row.question_id,
+				row.phase,
+				row.selected,
+				row.correct,
+				row.answered_at,
+				row.run,
+				row.pupil_id,
+				row.lesson_id,
+				row.question_id,
+				row.phase
+			]
+		},
+		{
+			sql: STORED_IN_RUN,
+			parameters: [row.pupil_id, row.lesson_id, row.run, row.question_id, row.phase]
+		},
+		{ sql: STORED_BY_CLIENT, parameters: [row.client_id] }
+	];
 }
+
+const INSERT_ANSWER = `
+	insert into answers
+		(client_id, session_id, pupil_id, lesson_id, question_id, phase, selected, correct,
+		 answered_at, run, counts)
+	values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?,
+		-- The figures keep the pupil's first answer to a question, in any run.
+		not exists (select 1 from answers where pupil_id = ? and lesson_id = ? and question_id = ?
+			and phase = ? and counts = 1))
+	on conflict do nothing
+	returning id`;
+
+const STORED_IN_RUN = `
+	select selected from answers
+	where pupil_id = ? and lesson_id = ? and run = ? and question_id = ? and phase = ?`;
+
+const STORED_BY_CLIENT = `select selected from answers where client_id = ?`;
 
 function enqueue(row: Pending['row']): Promise<{ created: boolean; selected: number[] }> {
 	return new Promise((resolve, reject) => {

@@ -2,7 +2,7 @@
 // until a date; not a sign-in session (that is auth/session.ts). The record and reading it:
 // starting one is class-session-start.ts, moving a live one on and ending it live-state.ts.
 // What a teacher sees of one is in screens (control, board, register).
-import { getDb } from '../platform';
+import { compiledOnce, getDb } from '../platform';
 import type { ClassSession, SessionMode, SessionStatus } from '../platform';
 
 export interface ClassSessionInfo {
@@ -100,9 +100,12 @@ export async function getClassSession(
 	now = new Date()
 ): Promise<ClassSessionInfo | undefined> {
 	if (!Number.isSafeInteger(id) || id <= 0) return undefined;
-	const row = await classSessionQuery().where('s.id', '=', id).executeTakeFirst();
+	const [row] = await classSessionById([id]);
 	return row && toInfo(row, now);
 }
+
+/** Read on every answer (access.ts's check), so compiled once. */
+const classSessionById = compiledOnce(() => classSessionQuery().where('s.id', '=', 0));
 
 export async function listClassSessions(
 	classId: number,

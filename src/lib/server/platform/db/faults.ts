@@ -89,6 +89,22 @@ export function lockWaitFault(waitedMs: number): DatabaseFault {
 	};
 }
 
+/** The 503 for a write that waited `lockWaitMs` for its turn, counted as a failed write. */
+export function lockWaitRefusal(health: WriteHealth, started: number): unknown {
+	const fault = lockWaitFault(Date.now() - started);
+	health.failed(fault);
+	return unavailable(fault);
+}
+
+/** The error a failed write becomes: a 503 for a fault of the disk or the lock. */
+export function writeRefusal(health: WriteHealth, error: unknown, started: number): unknown {
+	let fault = faultOf(error);
+	if (!fault) return error;
+	if (fault.kind === 'busy') fault = lockWaitFault(Date.now() - started);
+	health.failed(fault);
+	return unavailable(fault);
+}
+
 /** What the log and /healthz say about a fault, naming SQLite's code. */
 export function describeFault(fault: DatabaseFault): string {
 	const what: Record<FaultKind, string> = {

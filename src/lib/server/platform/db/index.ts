@@ -5,14 +5,22 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, type MigrationResultSet } from 'kysely';
+import {
+	type Compilable,
+	type CompiledQuery,
+	Kysely,
+	Migrator,
+	type MigrationResultSet
+} from 'kysely';
 import { readConfig } from '../config';
+import type { FirstRow, ThreadStatement } from './db-threads';
 import { faultOf, openFailureMessage } from './faults';
 import { migrations } from './migrations';
 import { PatientSqliteDialect, WriteGate } from './patient-driver';
 import type { DB } from './schema';
 
 export type { DB } from './schema';
+export type { FirstRow, ThreadStatement } from './db-threads';
 
 export interface Handle {
 	db: Kysely<DB>;
@@ -110,12 +118,44 @@ let current: Handle | undefined;
 
 /** The process's one database handle, opened on first use. */
 export function getHandle(): Handle {
-	current ??= openDatabase(readConfig().databasePath);
+	if (!current) {
+		current = openDatabase(readConfig().databasePath);
+		current.writes.threads.start();
+	}
 	return current;
 }
 
 export function getDb(): Kysely<DB> {
 	return getHandle().db;
+}
+
+/**
+ * A read built and compiled once, then run with each call's parameters: for the hottest
+ * reads, where Kysely's building and compiling cost more than SQLite's running (a profile
+ * of `npm run bench` put getClassSession, read on every answer, at 6 % of the server's
+ * time, most of it building). `build` makes the query with placeholder values, and each
+ * call gives every parameter of it, in order.
+ */
+export function compiledOnce<R>(
+	build: () => Compilable<R>
+): (parameters: unknown[]) => Promise<R[]> {
+	let compiled: CompiledQuery<R> | undefined;
+	return async (parameters) => {
+		compiled ??= build().compile();
+		if (parameters.length !== compiled.parameters.length)
+			throw new Error(
+				`compiledOnce: ${compiled.parameters.length} parameters, given ${parameters.length}`
+			);
+		return (await getDb().executeQuery<R>({ ...compiled, parameters })).rows;
+	};
+}
+
+/**
+ * Runs the items in one transaction on the database's write thread (db-threads.ts), so that
+ * the commit's wait for the disk does not stop the server: the answers' group commit.
+ */
+export function commitOffThread(items: ThreadStatement[][]): Promise<FirstRow[]> {
+	return getHandle().writes.threads.commit(items);
 }
 
 /** Lets tests and scripts point the process at a database they opened themselves. */

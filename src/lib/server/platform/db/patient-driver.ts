@@ -24,7 +24,17 @@ import {
 	type QueryResult
 } from 'kysely';
 import { logEvent } from '../log';
-import { faultOf, isBusy, isRefusal, lockWaitFault, unavailable, WriteHealth } from './faults';
+import { DbThreads } from './db-threads';
+import {
+	faultOf,
+	isBusy,
+	isRefusal,
+	lockWaitFault,
+	lockWaitRefusal,
+	unavailable,
+	writeRefusal,
+	WriteHealth
+} from './faults';
 
 /** First pause after finding the lock taken; doubled each time up to the longest. */
 const FIRST_PAUSE_MS = 1;
@@ -95,11 +105,16 @@ export class WriteGate {
 	readonly turn = new WriteTurn();
 	readonly health = new WriteHealth();
 
+	/** Commits and checkpoints on threads of their own (db-threads.ts). */
+	readonly threads: DbThreads;
+
 	constructor(
 		readonly sqlite: Database.Database,
 		/** How long a write may wait for the lock before it is refused with a 503. */
 		readonly lockWaitMs: number
-	) {}
+	) {
+		this.threads = new DbThreads(this);
+	}
 
 	#statements = new Map<string, Database.Statement>();
 
@@ -281,18 +296,11 @@ class PatientConnection implements DatabaseConnection {
 	}
 
 	#gaveUp(started: number): unknown {
-		const fault = lockWaitFault(Date.now() - started);
-		this.#gate.health.failed(fault);
-		return unavailable(fault);
+		return lockWaitRefusal(this.#gate.health, started);
 	}
 
-	/** The error a failed write becomes: a 503 for a fault of the disk or the lock. */
 	#failedWrite(error: unknown, started: number): unknown {
-		let fault = faultOf(error);
-		if (!fault) return error;
-		if (fault.kind === 'busy') fault = lockWaitFault(Date.now() - started);
-		this.#gate.health.failed(fault);
-		return unavailable(fault);
+		return writeRefusal(this.#gate.health, error, started);
 	}
 }
 
@@ -351,6 +359,7 @@ class PatientDriver implements Driver {
 	}
 
 	async destroy(): Promise<void> {
+		await this.#gate.threads.close();
 		this.#gate.sqlite.close();
 	}
 }
