@@ -6,7 +6,9 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { getLibrary } from '../../src/lib/server/lessons';
+import Database from 'better-sqlite3';
 import { migrateToLatest, openDatabase } from '../../src/lib/server/platform/db';
+import { flushDeletions } from '../../src/lib/server/platform/db/secure-delete';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
@@ -152,6 +154,24 @@ console.log('committed', row.x);
 		expect(run.stderr).toBe('');
 		expect(run.stdout.trim()).toBe('committed 42');
 		expect(run.status).toBe(0);
+	});
+
+	it('does not keep a deletion in the log for being there at the same moment', async () => {
+		// The checkpoint thread holds the checkpoint for a moment every half second; a reader
+		// holds it off the same way, and can be held for as long as the test likes.
+		ctx.handle.writes.threads.start();
+		const { sessionId, pupils } = await liveClass(5);
+		await classAnswers(sessionId, pupils);
+		const reader = new Database(ctx.handle.path);
+		reader.exec('begin');
+		reader.prepare('select count(*) from answers').get();
+		setTimeout(() => reader.exec('commit'), 60);
+		try {
+			expect(await flushDeletions(ctx.handle.db)).toBe(true);
+		} finally {
+			if (reader.inTransaction) reader.exec('commit');
+			reader.close();
+		}
 	});
 
 	it('stops with the database, before its connection closes, leaving no log file behind', async () => {

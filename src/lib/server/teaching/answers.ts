@@ -169,9 +169,9 @@ async function flush(): Promise<void> {
 
 /**
  * Stores one answer, unless this pupil's answer to the question is already stored in this
- * run; then the stored selection is found by the question or, for a retry that another
- * question's answer already used the id of, by the client id. The write thread runs them in
- * order until one returns a row (db-threads.ts). Plain SQL rather than the query builder:
+ * run or its client id already is: then what was stored is read back, by the question in
+ * this run or else by the client id. The write thread runs the three in order until one
+ * returns a row (db-threads.ts). Plain SQL rather than the query builder:
  * it runs for every answer, and building the queries cost more than running them (a
  * profile of `npm run bench`).
  */

@@ -7,17 +7,27 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from './schema';
 
+/** Tries at a checkpoint the checkpoint thread may be running at that moment. */
+const FLUSH_TRIES = 5;
+const FLUSH_PAUSE_MS = 50;
+
 /**
  * Copies every change into the database file and empties the -wal file, so the zeroed
- * pages replace the old ones and no older copy of a page is left in the log. It never
- * waits: false when another process (a backup reading) kept it from finishing, and the
- * caller tries again later.
+ * pages replace the old ones and no older copy of a page is left in the log. SQLite never
+ * waits for it: this tries a few times, a moment apart, because the checkpoint thread
+ * (db-threads.ts) holds the checkpoint for a moment every half second; false when another
+ * process (a backup reading) kept it from finishing all the same, and the caller tries
+ * again later.
  */
 export async function flushDeletions(db: Kysely<DB>): Promise<boolean> {
-	const result = await sql<{
-		busy: number;
-		log: number;
-		checkpointed: number;
-	}>`pragma wal_checkpoint(truncate)`.execute(db);
-	return result.rows[0]?.busy === 0;
+	for (let tries = 1; ; tries++) {
+		const result = await sql<{
+			busy: number;
+			log: number;
+			checkpointed: number;
+		}>`pragma wal_checkpoint(truncate)`.execute(db);
+		if (result.rows[0]?.busy === 0) return true;
+		if (tries === FLUSH_TRIES) return false;
+		await new Promise((resolve) => setTimeout(resolve, FLUSH_PAUSE_MS));
+	}
 }
