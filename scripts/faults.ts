@@ -177,11 +177,11 @@ async function startServer(world: World): Promise<Server> {
 	throw new Error(`the server did not start:\n${log}`);
 }
 
-function stopServer(server: Server): Promise<void> {
+function stopServer(server: Server, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
 	return new Promise((resolve) => {
 		if (server.child.exitCode !== null) return resolve();
 		server.child.once('exit', () => resolve());
-		server.child.kill('SIGTERM');
+		server.child.kill(signal);
 	});
 }
 
@@ -486,14 +486,6 @@ async function diskScenario(world: World) {
 	};
 }
 
-function killNow(server: Server): Promise<void> {
-	return new Promise((resolve) => {
-		if (server.child.exitCode !== null) return resolve();
-		server.child.once('exit', () => resolve());
-		server.child.kill('SIGKILL');
-	});
-}
-
 async function killScenario(world: World) {
 	const acknowledged = new Set<string>();
 	const statuses = new Map<number, number>();
@@ -503,7 +495,7 @@ async function killScenario(world: World) {
 		const answering = new Answering(server.origin, world, KILL_RATE_PER_S);
 		answering.start();
 		await sleep(1000 + Math.random() * 2000);
-		await killNow(server);
+		await stopServer(server, 'SIGKILL');
 		await answering.stop();
 		for (const id of answering.acknowledged) acknowledged.add(id);
 		for (const [status, n] of answering.statuses)

@@ -15,7 +15,7 @@ import { dbThreadSource, type DbThreadData } from './db-thread';
 import { describeFault, faultOf, lockWaitRefusal, writeRefusal } from './faults';
 import type { WriteGate } from './patient-driver';
 
-/** One statement for a thread: Kysely's compiled form. */
+/** One statement for a thread: its SQL and parameters, as in Kysely's compiled query. */
 export interface ThreadStatement {
 	sql: string;
 	parameters: readonly unknown[];
