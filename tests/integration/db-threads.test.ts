@@ -9,6 +9,7 @@ import { getLibrary } from '../../src/lib/server/lessons';
 import Database from 'better-sqlite3';
 import { migrateToLatest, openDatabase } from '../../src/lib/server/platform/db';
 import { flushDeletions } from '../../src/lib/server/platform/db/secure-delete';
+import { createLogger, useLogger } from '../../src/lib/server/platform/log';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
 import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
@@ -87,6 +88,31 @@ describe('the write thread', () => {
 		]);
 		expect(first).toEqual({ index: 0, row: { id: 1 } });
 		expect(again).toEqual({ index: 1, row: { id: 1 } });
+	});
+
+	it('starts a new thread for the next batch when one dies, having refused its own', async () => {
+		ctx.handle.sqlite.exec('create table scratch (id integer primary key, label text)');
+		const insert = (label: string) => [
+			{ sql: 'insert into scratch (label) values (?) returning id', parameters: [label] }
+		];
+		// More than the thread's capped heap can hold (db-threads.ts): it runs out of memory.
+		// One long label, shared here, is copied for every item there: 80 MB against its 32.
+		const label = '.'.repeat(40_000);
+		const huge = Array.from({ length: 2_000 }, () => insert(label));
+		const lines: string[] = [];
+		const previous = useLogger(createLogger({ write: (line: string) => lines.push(line) }));
+		const failed = await ctx.handle.writes.threads
+			.commit(huge)
+			.catch((e: unknown) => e)
+			.finally(() => useLogger(previous));
+		expect((failed as { code?: string }).code).toBe('ERR_WORKER_OUT_OF_MEMORY');
+		expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+			expect.objectContaining({ event: 'db.thread_failed', code: 'ERR_WORKER_OUT_OF_MEMORY' })
+		);
+		expect(ctx.handle.sqlite.prepare('select count(*) from scratch').pluck().get()).toBe(0);
+		const [next] = await ctx.handle.writes.threads.commit([insert('after')]);
+		expect(next.index).toBe(0);
+		expect(ctx.handle.sqlite.prepare('select label from scratch').pluck().all()).toEqual(['after']);
 	});
 
 	it('stores nothing of a batch in which one write fails, and says why', async () => {
