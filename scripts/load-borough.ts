@@ -86,12 +86,23 @@ export async function prepare(): Promise<Setup> {
 	return setup;
 }
 
+/**
+ * The Node flags the server runs with: `npm start`'s own, read from package.json so that a
+ * benchmark cannot drift from it (deploy/thinksafe.service repeats them for systemd), or
+ * SERVER_NODE_FLAGS for a trial.
+ */
+export function serverNodeFlags(): string {
+	if (process.env.SERVER_NODE_FLAGS !== undefined) return process.env.SERVER_NODE_FLAGS;
+	const start = (
+		JSON.parse(fs.readFileSync('package.json', 'utf8')) as { scripts: { start: string } }
+	).scripts.start;
+	const flags = start.match(/node ((?:--[\w-]+=\S+ )+)--import/)?.[1].trim();
+	if (!flags) throw new Error(`no Node flags found in npm start (${start}): set SERVER_NODE_FLAGS`);
+	return flags;
+}
+
 export function startServer(dbPath: string): Promise<ChildProcess> {
-	// The server runs with the heap limit `npm start` and the systemd unit give it
-	// (package.json, deploy/thinksafe.service); SERVER_NODE_FLAGS changes it for a trial.
-	const flags = (process.env.SERVER_NODE_FLAGS ?? '--max-old-space-size=192')
-		.split(' ')
-		.filter(Boolean);
+	const flags = serverNodeFlags().split(' ').filter(Boolean);
 	const child = spawn(process.execPath, [...flags, BUILD_MARKER], {
 		env: {
 			...process.env,

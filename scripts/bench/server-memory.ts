@@ -8,7 +8,7 @@ import type { ChildProcess } from 'node:child_process';
 import { createStaffSession } from '../../src/lib/server/auth/session';
 import type { Handle } from '../../src/lib/server/platform/db';
 import { buildIfStale } from '../build-if-stale';
-import { ORIGIN, peakRssMb, startServer } from '../load-borough';
+import { ORIGIN, peakRssMb, serverNodeFlags, startServer } from '../load-borough';
 
 export interface ServerMemory {
 	/** The Node flags the server ran with (SERVER_NODE_FLAGS, or npm start's own). */
@@ -66,7 +66,7 @@ export async function measureServerMemory(
 		// It did not start: with too small a heap for this county it runs out of memory while
 		// building the borough's totals (its own message says so above). Said, not thrown.
 		return {
-			flags: process.env.SERVER_NODE_FLAGS ?? '--max-old-space-size=192',
+			flags: serverNodeFlags(),
 			ok: false,
 			statuses: { start: 0 },
 			peak_rss_mb: 0
@@ -87,7 +87,7 @@ export async function measureServerMemory(
 			// The server has gone (out of memory): `ok` says so, and no peak is given.
 		}
 		return {
-			flags: process.env.SERVER_NODE_FLAGS ?? '--max-old-space-size=192',
+			flags: serverNodeFlags(),
 			ok: Object.values(statuses).every((s) => s === 200),
 			statuses,
 			peak_rss_mb: peak

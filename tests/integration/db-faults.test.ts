@@ -17,14 +17,13 @@ import {
 } from '../../src/lib/server/platform/db';
 import { openFailureMessage } from '../../src/lib/server/platform/db/faults';
 import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
-import { setLiveStep } from '../../src/lib/server/teaching/live-state';
-import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
 import { getLibrary } from '../../src/lib/server/lessons';
 import { createLogger, useLogger } from '../../src/lib/server/platform/log';
 import { POST as postAnswer } from '../../src/routes/(pupil)/session/[sid=id]/answer/+server';
 import { load as loadLessonPage } from '../../src/routes/(pupil)/session/[sid=id]/+page.server';
 import { GET as healthz } from '../../src/routes/healthz/+server';
 import { useTestDatabase } from './context';
+import { liveClass as sharedLiveClass } from './live-class';
 
 const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
@@ -38,26 +37,9 @@ beforeEach(() => {
 });
 afterEach(() => useLogger(previousLogger));
 
-/** A class in a live lesson on its last step (every question open) and `pupils` pupils. */
-async function liveClass(pupils = 1) {
-	const { classId, schoolId, teacher } = await ctx.newTeacherClass();
-	const ids: number[] = [];
-	for (let i = 0; i < pupils; i++) ids.push(await ctx.newPupil({ classId }));
-	const sessionId = await createClassSession(
-		{ classId, lessonId: lesson.id, mode: 'live' },
-		teacher
-	);
-	await setLiveStep((await getClassSession(sessionId))!, lesson.steps.length - 1);
-	const principal = (id: number): PupilPrincipal => ({
-		kind: 'pupil',
-		id,
-		classId,
-		schoolId,
-		firstName: 'Test',
-		lastInitial: 'P',
-		sessionId: `sign-in-${id}`
-	});
-	return { sessionId, pupils: ids.map(principal) };
+/** A live class of `size` pupils (live-class.ts) in this file's lesson. */
+function liveClass(size = 1) {
+	return sharedLiveClass(ctx, lesson, size);
 }
 
 let n = 0;

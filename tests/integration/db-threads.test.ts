@@ -12,24 +12,15 @@ import { flushDeletions } from '../../src/lib/server/platform/db/secure-delete';
 import { createLogger, useLogger } from '../../src/lib/server/platform/log';
 import { submitAnswer } from '../../src/lib/server/teaching/answers';
 import { getClassSession } from '../../src/lib/server/teaching/class-sessions';
-import { createClassSession } from '../../src/lib/server/teaching/class-session-start';
-import { setLiveStep } from '../../src/lib/server/teaching/live-state';
 import { useTestDatabase } from './context';
+import { liveClass as sharedLiveClass } from './live-class';
 
 const ctx = useTestDatabase();
 const lesson = getLibrary().lessons[0];
 
-/** A live class of `size` pupils on the lesson's last step, so every question is open. */
-async function liveClass(size: number) {
-	const { classId, teacher } = await ctx.newTeacherClass();
-	const pupils: { id: number; classId: number }[] = [];
-	for (let i = 0; i < size; i++) pupils.push({ id: await ctx.newPupil({ classId }), classId });
-	const sessionId = await createClassSession(
-		{ classId, lessonId: lesson.id, mode: 'live' },
-		teacher
-	);
-	await setLiveStep((await getClassSession(sessionId))!, lesson.steps.length - 1);
-	return { sessionId, pupils };
+/** A live class of `size` pupils (live-class.ts) in this file's lesson. */
+function liveClass(size = 1) {
+	return sharedLiveClass(ctx, lesson, size);
 }
 
 /** Every pupil answers the lesson's first question at once, as a class does. */
